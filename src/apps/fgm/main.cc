@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// fgm: the single FGM binary. main() only wires subcommands to libraries.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "apps/fgm/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"FGM (Fine-Grained Monitor): 1 Hz per-container metrics to Parquet, and the tools "
+               "to explore them"};
+  app.set_version_flag("--version", std::string("fgm ") + FGM_VERSION_STRING);
+  app.require_subcommand(0, 1);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (app.get_subcommands().empty()) {
+    std::fputs(app.help().c_str(), stdout);
+  }
+  return 0;
+}
