@@ -65,6 +65,11 @@ struct WriterOptions {
   int compression_level = 3;
   /// Rows per row group; a row group is the unit of pruning by statistics and of parallel reads.
   int64_t max_row_group_rows = 1 << 20;
+  /// A row group is also ended when its encoded pages held in memory pass this many bytes: this is
+  /// what bounds the writer's memory for wide or incompressible data.
+  size_t max_row_group_bytes = 128 << 20;
+  /// Rows per data page at most (0: no limit). Smaller pages make page-index pruning finer.
+  int64_t max_page_rows = 0;
   /// Target uncompressed size of a data page: ~1 MiB as in Arrow/DuckDB keeps page-index pruning
   /// useful without making the page headers' share of the file noticeable.
   size_t target_page_bytes = 1 << 20;
