@@ -33,6 +33,7 @@ struct Statistics {
   std::optional<std::string> min_value;
   std::optional<bool> is_max_value_exact;
   std::optional<bool> is_min_value_exact;
+  friend bool operator==(const Statistics&, const Statistics&) = default;
 };
 
 struct SchemaElement {
@@ -46,17 +47,20 @@ struct SchemaElement {
   std::optional<int32_t> precision;
   std::optional<int32_t> field_id;
   std::optional<LogicalType> logical_type;  // field 10 (union); Kind::kOther for unknown members
+  friend bool operator==(const SchemaElement&, const SchemaElement&) = default;
 };
 
 struct KeyValue {
   std::string key;
   std::optional<std::string> value;
+  friend bool operator==(const KeyValue&, const KeyValue&) = default;
 };
 
 struct PageEncodingStats {
   PageType page_type = PageType::kDataPage;
   Encoding encoding = Encoding::kPlain;
   int32_t count = 0;
+  friend bool operator==(const PageEncodingStats&, const PageEncodingStats&) = default;
 };
 
 struct ColumnMetaData {
@@ -73,6 +77,7 @@ struct ColumnMetaData {
   std::optional<int64_t> dictionary_page_offset;
   std::optional<Statistics> statistics;
   std::vector<PageEncodingStats> encoding_stats;
+  friend bool operator==(const ColumnMetaData&, const ColumnMetaData&) = default;
 };
 
 struct ColumnChunk {
@@ -83,12 +88,14 @@ struct ColumnChunk {
   std::optional<int32_t> offset_index_length;
   std::optional<int64_t> column_index_offset;
   std::optional<int32_t> column_index_length;
+  friend bool operator==(const ColumnChunk&, const ColumnChunk&) = default;
 };
 
 struct SortingColumn {
   int32_t column_idx = 0;
   bool descending = false;
   bool nulls_first = false;
+  friend bool operator==(const SortingColumn&, const SortingColumn&) = default;
 };
 
 struct RowGroup {
@@ -99,11 +106,13 @@ struct RowGroup {
   std::optional<int64_t> file_offset;
   std::optional<int64_t> total_compressed_size;
   std::optional<int16_t> ordinal;
+  friend bool operator==(const RowGroup&, const RowGroup&) = default;
 };
 
 /// ColumnOrder union: we only know TypeDefinedOrder (field 1); others are kept as `false`.
 struct ColumnOrder {
   bool type_defined_order = true;
+  friend bool operator==(const ColumnOrder&, const ColumnOrder&) = default;
 };
 
 struct FileMetaData {
@@ -114,6 +123,7 @@ struct FileMetaData {
   std::vector<KeyValue> key_value_metadata;
   std::optional<std::string> created_by;
   std::vector<ColumnOrder> column_orders;
+  friend bool operator==(const FileMetaData&, const FileMetaData&) = default;
 };
 
 struct DataPageHeader {
@@ -122,12 +132,14 @@ struct DataPageHeader {
   Encoding definition_level_encoding = Encoding::kRle;
   Encoding repetition_level_encoding = Encoding::kRle;
   std::optional<Statistics> statistics;
+  friend bool operator==(const DataPageHeader&, const DataPageHeader&) = default;
 };
 
 struct DictionaryPageHeader {
   int32_t num_values = 0;
   Encoding encoding = Encoding::kPlain;
   std::optional<bool> is_sorted;
+  friend bool operator==(const DictionaryPageHeader&, const DictionaryPageHeader&) = default;
 };
 
 struct DataPageHeaderV2 {
@@ -139,6 +151,7 @@ struct DataPageHeaderV2 {
   int32_t repetition_levels_byte_length = 0;
   bool is_compressed = true;  // thrift default
   std::optional<Statistics> statistics;
+  friend bool operator==(const DataPageHeaderV2&, const DataPageHeaderV2&) = default;
 };
 
 struct PageHeader {
@@ -149,6 +162,7 @@ struct PageHeader {
   std::optional<DataPageHeader> data_page_header;              // field 5
   std::optional<DictionaryPageHeader> dictionary_page_header;  // field 7
   std::optional<DataPageHeaderV2> data_page_header_v2;         // field 8
+  friend bool operator==(const PageHeader&, const PageHeader&) = default;
 };
 
 enum class BoundaryOrder : int32_t { kUnordered = 0, kAscending = 1, kDescending = 2 };
@@ -160,17 +174,20 @@ struct ColumnIndex {
   std::vector<std::string> max_values;
   BoundaryOrder boundary_order = BoundaryOrder::kUnordered;
   std::vector<int64_t> null_counts;  // optional in the format; empty when absent
+  friend bool operator==(const ColumnIndex&, const ColumnIndex&) = default;
 };
 
 struct PageLocation {
   int64_t offset = 0;
   int32_t compressed_page_size = 0;  // including the page header
   int64_t first_row_index = 0;
+  friend bool operator==(const PageLocation&, const PageLocation&) = default;
 };
 
 /// ... and where each data page starts, so a reader can fetch only the pages it needs.
 struct OffsetIndex {
   std::vector<PageLocation> page_locations;
+  friend bool operator==(const OffsetIndex&, const OffsetIndex&) = default;
 };
 
 /// Appends the compact-protocol encoding to *out.

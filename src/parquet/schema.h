@@ -51,6 +51,7 @@ struct ColumnSpec {
             .repetition = r,
             .logical_type = LogicalType::Timestamp(unit, utc)};
   }
+  friend bool operator==(const ColumnSpec&, const ColumnSpec&) = default;
 };
 
 struct Schema {
@@ -58,6 +59,7 @@ struct Schema {
 
   /// Index of the column called `name`, or -1.
   int FindColumn(std::string_view name) const;
+  friend bool operator==(const Schema&, const Schema&) = default;
 };
 
 /// Footer schema (root + leaves), with ConvertedType filled in from the logical type where the
