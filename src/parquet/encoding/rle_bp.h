@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <vector>
 
 #include "core/status.h"
 
@@ -26,9 +25,19 @@ class RleBpEncoder {
   size_t values_buffered() const;
 
  private:
-  // Implementation-defined state (see rle_bp.cc).
+  void FlushGroup();
+  void FinishLiteralRun();
+  void FlushRepeatedRun();
+
   int bit_width_;
-  std::vector<uint32_t> pending_;
+  std::string out_;         // runs completed so far
+  uint32_t group_[8] = {};  // the group of 8 values being filled
+  int num_in_group_ = 0;
+  uint32_t current_value_ = 0;
+  uint64_t repeat_count_ = 0;      // trailing equal values, counted from a group boundary
+  uint64_t literal_groups_ = 0;    // groups in the open bit-packed run
+  size_t literal_header_pos_ = 0;  // offset in out_ of that run's reserved header byte
+  size_t values_put_ = 0;
 };
 
 /// Decoder over a borrowed buffer that must outlive it. Every malformed input (run past the end,
@@ -41,6 +50,9 @@ class RleBpDecoder {
   Status GetBatch(uint32_t* out, size_t count);
 
  private:
+  Status NextRun();
+  uint32_t PackedValueAt(uint64_t index) const;
+
   const uint8_t* data_;
   const uint8_t* end_;
   int bit_width_;

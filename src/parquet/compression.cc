@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: Apache-2.0
+// Page codecs over libzstd, libsnappy, zlib and liblz4. Decompression always targets a buffer of
+// exactly the size the page header declares, so a stream that would inflate further is rejected as
+// corrupt instead of growing memory. Codec contexts are per thread and reused: a writer compresses
+// thousands of pages and a fresh ZSTD or zlib context costs hundreds of KB of setup each.
+#include "parquet/compression.h"
+
+#include <lz4.h>
+#include <snappy.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace fgm::parquet {
+namespace {
+
+// zlib counts bytes in 32-bit uInt and liblz4 in int; Parquet page sizes are int32 anyway.
+constexpr size_t kMaxZlibBytes = UINT_MAX;
+constexpr size_t kMaxLz4Bytes = LZ4_MAX_INPUT_SIZE;
+
+// zlib window bits: 15 is the largest window; +16 writes gzip framing, +32 auto-detects gzip or
+// zlib framing on read (Hadoop's GzipCodec writes gzip, some writers emit raw zlib).
+constexpr int kZlibWindowBits = 15;
+constexpr int kGzipWrite = kZlibWindowBits + 16;
+constexpr int kGzipOrZlibRead = kZlibWindowBits + 32;
+// zlib's default level; used when the caller's level is outside gzip's 1..9 (it may be a ZSTD
+// level).
+constexpr int kDefaultGzipLevel = 6;
+
+struct ZstdContexts {
+  ZSTD_CCtx* cctx = nullptr;
+  ZSTD_DCtx* dctx = nullptr;
+  ~ZstdContexts() {
+    ZSTD_freeCCtx(cctx);
+    ZSTD_freeDCtx(dctx);
+  }
+};
+
+ZstdContexts& Zstd() {
+  thread_local ZstdContexts contexts;
+  return contexts;
+}
+
+// One deflate and one inflate stream per thread, reset between pages.
+struct ZlibStreams {
+  z_stream deflate{};
+  bool deflate_ready = false;
+  int deflate_level = 0;
+  z_stream inflate{};
+  bool inflate_ready = false;
+  ~ZlibStreams() {
+    if (deflate_ready) deflateEnd(&deflate);
+    if (inflate_ready) inflateEnd(&inflate);
+  }
+};
+
+ZlibStreams& Zlib() {
+  thread_local ZlibStreams streams;
+  return streams;
+}
+
+Status CompressZstd(std::string_view input, int level, std::string* out) {
+  ZstdContexts& z = Zstd();
+  if (z.cctx == nullptr) z.cctx = ZSTD_createCCtx();
+  if (z.cctx == nullptr) return InternalError("zstd: cannot create context");
+  out->resize(ZSTD_compressBound(input.size()));
+  const size_t n =
+      ZSTD_compressCCtx(z.cctx, out->data(), out->size(), input.data(), input.size(), level);
+  if (ZSTD_isError(n)) return InternalError(std::string("zstd: ") + ZSTD_getErrorName(n));
+  out->resize(n);
+  return OkStatus();
+}
+
+Status DecompressZstd(std::string_view input, std::string* out) {
+  // A frame that states its size must state ours; frames without it are bounded by the buffer.
+  const unsigned long long declared = ZSTD_getFrameContentSize(input.data(), input.size());
+  if (declared == ZSTD_CONTENTSIZE_ERROR) return CorruptError("zstd: not a zstd frame");
+  if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != out->size()) {
+    return CorruptError("zstd: frame size differs from page header");
+  }
+  ZstdContexts& z = Zstd();
+  if (z.dctx == nullptr) z.dctx = ZSTD_createDCtx();
+  if (z.dctx == nullptr) return InternalError("zstd: cannot create context");
+  const size_t n =
+      ZSTD_decompressDCtx(z.dctx, out->data(), out->size(), input.data(), input.size());
+  if (ZSTD_isError(n)) return CorruptError(std::string("zstd: ") + ZSTD_getErrorName(n));
+  if (n != out->size()) return CorruptError("zstd: output shorter than page header says");
+  return OkStatus();
+}
+
+Status CompressGzip(std::string_view input, int level, std::string* out) {
+  if (input.size() > kMaxZlibBytes) return InvalidArgumentError("gzip: input too large");
+  if (level < 1 || level > 9) level = kDefaultGzipLevel;
+  ZlibStreams& z = Zlib();
+  if (z.deflate_ready && z.deflate_level != level) {
+    deflateEnd(&z.deflate);
+    z.deflate_ready = false;
+  }
+  if (!z.deflate_ready) {
+    z.deflate = z_stream{};
+    if (deflateInit2(&z.deflate, level, Z_DEFLATED, kGzipWrite, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      return InternalError("gzip: deflateInit2 failed");
+    }
+    z.deflate_ready = true;
+    z.deflate_level = level;
+  } else if (deflateReset(&z.deflate) != Z_OK) {
+    return InternalError("gzip: deflateReset failed");
+  }
+  const uLong bound = deflateBound(&z.deflate, static_cast<uLong>(input.size()));
+  out->resize(bound);
+  z.deflate.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+  z.deflate.avail_in = static_cast<uInt>(input.size());
+  z.deflate.next_out = reinterpret_cast<Bytef*>(out->data());
+  z.deflate.avail_out = static_cast<uInt>(bound);
+  if (deflate(&z.deflate, Z_FINISH) != Z_STREAM_END) {
+    return InternalError("gzip: deflate did not finish within its bound");
+  }
+  out->resize(z.deflate.total_out);
+  return OkStatus();
+}
+
+Status DecompressGzip(std::string_view input, std::string* out) {
+  if (input.size() > kMaxZlibBytes || out->size() > kMaxZlibBytes) {
+    return CorruptError("gzip: page too large");
+  }
+  ZlibStreams& z = Zlib();
+  if (!z.inflate_ready) {
+    z.inflate = z_stream{};
+    if (inflateInit2(&z.inflate, kGzipOrZlibRead) != Z_OK) {
+      return InternalError("gzip: inflateInit2 failed");
+    }
+    z.inflate_ready = true;
+  } else if (inflateReset(&z.inflate) != Z_OK) {
+    return InternalError("gzip: inflateReset failed");
+  }
+  z_stream& s = z.inflate;
+  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+  s.avail_in = static_cast<uInt>(input.size());
+  s.next_out = reinterpret_cast<Bytef*>(out->data());
+  s.avail_out = static_cast<uInt>(out->size());
+  while (true) {
+    const int rc = inflate(&s, Z_FINISH);
+    if (rc == Z_STREAM_END) {
+      if (s.avail_in == 0) break;
+      // Concatenated gzip members are one valid stream (gzip(1) reads them the same way).
+      if (inflateReset(&s) != Z_OK) return InternalError("gzip: inflateReset failed");
+      continue;
+    }
+    if (rc == Z_BUF_ERROR && s.avail_out == 0) {
+      return CorruptError("gzip: data inflates past the page header's size");
+    }
+    if (rc == Z_BUF_ERROR) return CorruptError("gzip: truncated stream");
+    return CorruptError(std::string("gzip: ") + (s.msg != nullptr ? s.msg : "inflate failed"));
+  }
+  if (s.avail_out != 0) return CorruptError("gzip: output shorter than page header says");
+  return OkStatus();
+}
+
+Status DecompressSnappy(std::string_view input, std::string* out) {
+  size_t declared = 0;
+  if (!snappy::GetUncompressedLength(input.data(), input.size(), &declared)) {
+    return CorruptError("snappy: bad length header");
+  }
+  if (declared != out->size()) return CorruptError("snappy: size differs from page header");
+  if (!snappy::RawUncompress(input.data(), input.size(), out->data())) {
+    return CorruptError("snappy: corrupt stream");
+  }
+  return OkStatus();
+}
+
+Status DecompressLz4Raw(std::string_view input, std::string* out) {
+  if (input.size() > kMaxLz4Bytes || out->size() > kMaxLz4Bytes) {
+    return CorruptError("lz4: page too large");
+  }
+  const int n = LZ4_decompress_safe(input.data(), out->data(), static_cast<int>(input.size()),
+                                    static_cast<int>(out->size()));
+  // A negative result covers both malformed input and output that would not fit the buffer.
+  if (n < 0) return CorruptError("lz4: corrupt stream or output past the page header's size");
+  if (static_cast<size_t>(n) != out->size()) {
+    return CorruptError("lz4: output shorter than page header says");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+bool CanCompress(CompressionCodec codec) {
+  switch (codec) {
+    case CompressionCodec::kUncompressed:
+    case CompressionCodec::kSnappy:
+    case CompressionCodec::kGzip:
+    case CompressionCodec::kZstd:
+    case CompressionCodec::kLz4Raw:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status Compress(CompressionCodec codec, std::string_view input, int level, std::string* out) {
+  out->clear();
+  switch (codec) {
+    case CompressionCodec::kUncompressed:
+      out->assign(input);
+      return OkStatus();
+    case CompressionCodec::kSnappy: {
+      out->resize(snappy::MaxCompressedLength(input.size()));
+      size_t n = 0;
+      snappy::RawCompress(input.data(), input.size(), out->data(), &n);
+      out->resize(n);
+      return OkStatus();
+    }
+    case CompressionCodec::kGzip:
+      return CompressGzip(input, level, out);
+    case CompressionCodec::kZstd:
+      return CompressZstd(input, level, out);
+    case CompressionCodec::kLz4Raw: {
+      if (input.size() > kMaxLz4Bytes) return InvalidArgumentError("lz4: input too large");
+      out->resize(static_cast<size_t>(LZ4_compressBound(static_cast<int>(input.size()))));
+      const int n = LZ4_compress_default(input.data(), out->data(), static_cast<int>(input.size()),
+                                         static_cast<int>(out->size()));
+      if (n <= 0) return InternalError("lz4: compression failed");
+      out->resize(static_cast<size_t>(n));
+      return OkStatus();
+    }
+    default:
+      return UnsupportedError("cannot compress with codec " + std::string(CodecName(codec)));
+  }
+}
+
+Status Decompress(CompressionCodec codec, std::string_view input, size_t uncompressed_size,
+                  std::string* out) {
+  switch (codec) {
+    case CompressionCodec::kUncompressed:
+    case CompressionCodec::kSnappy:
+    case CompressionCodec::kGzip:
+    case CompressionCodec::kZstd:
+    case CompressionCodec::kLz4Raw:
+      break;
+    default:
+      return UnsupportedError("cannot decompress codec " + std::string(CodecName(codec)));
+  }
+  out->clear();
+  if (codec == CompressionCodec::kUncompressed) {
+    if (input.size() != uncompressed_size) {
+      return CorruptError("uncompressed page size differs from page header");
+    }
+    out->assign(input);
+    return OkStatus();
+  }
+  // Some writers store an empty page body without running the codec over it.
+  if (uncompressed_size == 0 && input.empty()) return OkStatus();
+  out->resize(uncompressed_size);
+  Status status;
+  switch (codec) {
+    case CompressionCodec::kSnappy:
+      status = DecompressSnappy(input, out);
+      break;
+    case CompressionCodec::kGzip:
+      status = DecompressGzip(input, out);
+      break;
+    case CompressionCodec::kZstd:
+      status = DecompressZstd(input, out);
+      break;
+    default:
+      status = DecompressLz4Raw(input, out);
+      break;
+  }
+  if (!status.ok()) out->clear();
+  return status;
+}
+
+}  // namespace fgm::parquet
