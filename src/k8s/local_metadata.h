@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+// Metadata for containers that no runtime describes: the local scenario backend (or any tool)
+// writes one small JSON file per container into a state directory, and this provider serves it.
+// File format (every field optional except one of cgroup_path / container_id):
+//   {"cgroup_path": "fgm.slice/fgm-run-r1.slice/web.scope",  // relative to the hierarchy root
+//    "container_id": "r1/web", "pod_name": "todo", "namespace": "fgm-run-r1",
+//    "container_name": "web", "pod_uid": "", "qos": "burstable", "image": "",
+//    "labels": {"app": "todo"}, "is_sandbox": false}
+// Write files atomically (write a temporary file, then rename), as WriteFileAtomically does.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "k8s/metadata.h"
+
+namespace fgm::k8s {
+
+/// One state-directory file, parsed. Exposed for tests and for the backend that writes them.
+struct LocalContainerRecord {
+  std::string cgroup_path;  // normalised: no leading or trailing '/'
+  std::string container_id;
+  ContainerMetadata metadata;
+};
+
+/// Parses one state file. kInvalidFormat for malformed JSON, wrong field types, an unknown "qos",
+/// or neither cgroup_path nor container_id.
+Result<LocalContainerRecord> ParseLocalContainerRecord(std::string_view json_text);
+
+/// The inverse of ParseLocalContainerRecord (for writers and tests).
+std::string FormatLocalContainerRecord(const LocalContainerRecord& record);
+
+struct LocalMetadataOptions {
+  /// How often the state directory's mtime is checked. Every rename into the directory changes
+  /// it, so a new container's file is seen within this long; 1 s matches the sampling tick.
+  int64_t recheck_interval_ns = 1 * kNanosPerSecond;
+  /// Full rescan period even when the mtime looks unchanged: a directory mtime has coarse-clock
+  /// granularity, so two renames a few ms apart can share one value, and a writer may not rename.
+  int64_t full_rescan_interval_ns = 10 * kNanosPerSecond;
+  /// Files indexed at most; a scenario runs tens of containers, so 4096 only stops a runaway dir.
+  size_t max_files = 4096;
+  /// Largest state file; records are a few hundred bytes.
+  size_t max_file_bytes = 64u << 10;
+};
+
+/// Serves records from `state_dir` (host root already applied), matching a container by its
+/// cgroup path first, then by container id. Re-reads only files whose (inode, size, mtime)
+/// changed. A missing directory is not an error: nothing is found until it appears. A malformed
+/// file is logged once and ignored until it changes. Not thread-safe; `clock` must outlive this.
+class LocalMetadataProvider final : public MetadataProvider {
+ public:
+  LocalMetadataProvider(std::string state_dir, const Clock& clock,
+                        LocalMetadataOptions options = {});
+
+  MetadataResult Lookup(const ContainerIdentity& identity) override;
+  /// Nothing to drop: the index mirrors the directory, which the writer cleans up.
+  void Forget(const ContainerIdentity&) override {}
+  std::string_view name() const override { return "local"; }
+
+  size_t indexed_files() const { return files_.size(); }
+  uint64_t rescans() const { return rescans_; }
+
+ private:
+  struct FileState {
+    uint64_t inode = 0;
+    int64_t size = 0;
+    int64_t mtime_ns = 0;
+    /// Null when the file was malformed.
+    std::shared_ptr<const LocalContainerRecord> record;
+  };
+
+  void MaybeRescan();
+  void Rescan();
+
+  std::string state_dir_;
+  const Clock& clock_;
+  LocalMetadataOptions options_;
+  std::map<std::string, FileState> files_;  // by file name
+  std::unordered_map<std::string, std::shared_ptr<const LocalContainerRecord>> by_path_;
+  std::unordered_map<std::string, std::shared_ptr<const LocalContainerRecord>> by_id_;
+  bool scanned_once_ = false;
+  int64_t last_check_ns_ = 0;
+  int64_t last_full_scan_ns_ = 0;
+  int64_t dir_mtime_ns_ = -1;
+  uint64_t rescans_ = 0;
+};
+
+}  // namespace fgm::k8s
