@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+// Local state-directory metadata: record format, lookups by cgroup path and id, updates and
+// removals picked up by the mtime-gated rescan, malformed files, a directory that comes and goes.
+#include "k8s/local_metadata.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <mutex>
+#include <vector>
+
+#include "core/log.h"
+#include "core/testing/fake_clock.h"
+#include "k8s/k8s_testing.h"
+
+namespace fgm::k8s {
+namespace {
+
+using testing::TempDir;
+
+LocalContainerRecord Record(const std::string& path, const std::string& id,
+                            const std::string& container) {
+  LocalContainerRecord rec;
+  rec.cgroup_path = path;
+  rec.container_id = id;
+  rec.metadata.pod_name = "todo";
+  rec.metadata.namespace_name = "fgm-run-r1";
+  rec.metadata.container_name = container;
+  rec.metadata.qos_class = QosClass::kBurstable;
+  rec.metadata.labels = {{"app", "todo"}, {"fgm.run", "r1"}};
+  rec.metadata.source = "local";
+  return rec;
+}
+
+ContainerIdentity Identity(const std::string& path, const std::string& id) {
+  ContainerIdentity identity;
+  identity.runtime = ContainerRuntime::kLocal;
+  identity.cgroup_path = path;
+  identity.container_id = id;
+  return identity;
+}
+
+TEST(LocalContainerRecordTest, RoundTripsAndValidates) {
+  LocalContainerRecord rec = Record("fgm.slice/fgm-run-r1.slice/web.scope", "r1/web", "web");
+  rec.metadata.is_sandbox = true;
+  auto parsed = ParseLocalContainerRecord(FormatLocalContainerRecord(rec));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(parsed->cgroup_path, rec.cgroup_path);
+  EXPECT_EQ(parsed->container_id, rec.container_id);
+  EXPECT_EQ(parsed->metadata, rec.metadata);
+
+  auto leading =
+      ParseLocalContainerRecord(R"({"cgroup_path": "/fgm/r1/web/", "qos": "BestEffort"})");
+  ASSERT_TRUE(leading.ok());
+  EXPECT_EQ(leading->cgroup_path, "fgm/r1/web");
+  EXPECT_EQ(leading->metadata.qos_class, QosClass::kBestEffort);
+
+  for (const char* bad :
+       {"", "{", "[]", R"({"pod_name": "x"})", R"({"cgroup_path": 3})",
+        R"({"container_id": "a", "qos": "fast"})", R"({"container_id": "a", "labels": {"k": 1}})",
+        R"({"container_id": "a", "labels": []})",
+        R"({"container_id": "a", "is_sandbox": "yes"})"}) {
+    auto r = ParseLocalContainerRecord(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code(), StatusCode::kInvalidFormat) << bad;
+  }
+}
+
+class LocalProviderTest : public ::testing::Test {
+ protected:
+  void WriteRecord(const std::string& file, const LocalContainerRecord& rec) {
+    ASSERT_TRUE(dir_.Write("state/" + file, FormatLocalContainerRecord(rec)).ok());
+  }
+  std::string state_dir() const { return dir_.path() + "/state"; }
+  // Two changes within one coarse-clock tick can leave a directory's mtime unchanged; move it on
+  // explicitly so the mtime-gated path is tested deterministically.
+  void BumpDirMtime() {
+    struct stat st {};
+    ASSERT_EQ(::stat(state_dir().c_str(), &st), 0);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    times[1].tv_sec += ++bumps_;
+    ASSERT_EQ(::utimensat(AT_FDCWD, state_dir().c_str(), times, 0), 0);
+  }
+
+  TempDir dir_;
+  fgm::testing::FakeClock clock_;
+  int bumps_ = 0;
+};
+
+TEST_F(LocalProviderTest, MatchesByCgroupPathThenById) {
+  WriteRecord("web.json", Record("fgm.slice/fgm-run-r1.slice/web.scope", "r1/web", "web"));
+  WriteRecord("db.json", Record("", "r1/db", "db"));
+  LocalMetadataProvider provider(state_dir(), clock_);
+
+  auto web = provider.Lookup(Identity("fgm.slice/fgm-run-r1.slice/web.scope", "ignored"));
+  ASSERT_TRUE(web.found());
+  EXPECT_EQ(web.metadata->container_name, "web");
+  EXPECT_EQ(web.metadata->qos_class, QosClass::kBurstable);
+  EXPECT_EQ(web.metadata->labels.at("app"), "todo");
+  EXPECT_EQ(web.metadata->source, "local");
+
+  auto db = provider.Lookup(Identity("some/other/path", "r1/db"));
+  ASSERT_TRUE(db.found());
+  EXPECT_EQ(db.metadata->container_name, "db");
+
+  EXPECT_EQ(provider.Lookup(Identity("fgm.slice/x", "r1/x")).state, MetadataState::kNotFound);
+  EXPECT_EQ(provider.indexed_files(), 2u);
+}
+
+TEST_F(LocalProviderTest, SeesNewChangedAndRemovedFilesAfterRecheck) {
+  LocalMetadataProvider provider(state_dir(), clock_);
+  auto web = Identity("fgm/r1/web", "r1/web");
+  // No directory yet: nothing, and no error.
+  EXPECT_EQ(provider.Lookup(web).state, MetadataState::kNotFound);
+
+  WriteRecord("web.json", Record("fgm/r1/web", "r1/web", "web"));
+  // Within the recheck interval the provider does not look at the disk.
+  EXPECT_EQ(provider.Lookup(web).state, MetadataState::kNotFound);
+  clock_.AdvanceNs(kNanosPerSecond);
+  auto found = provider.Lookup(web);
+  ASSERT_TRUE(found.found());
+  EXPECT_EQ(found.metadata->container_name, "web");
+  const uint64_t scans = provider.rescans();
+
+  // Nothing changed: the mtime check avoids a rescan.
+  clock_.AdvanceNs(kNanosPerSecond);
+  EXPECT_TRUE(provider.Lookup(web).found());
+  EXPECT_EQ(provider.rescans(), scans);
+
+  // Rewritten (atomically, as the writer must): new content is served after the next check.
+  LocalContainerRecord changed = Record("fgm/r1/web", "r1/web", "web-v2");
+  WriteRecord("web.json", changed);
+  BumpDirMtime();
+  clock_.AdvanceNs(kNanosPerSecond);
+  auto updated = provider.Lookup(web);
+  ASSERT_TRUE(updated.found());
+  EXPECT_EQ(updated.metadata->container_name, "web-v2");
+  EXPECT_EQ(found.metadata->container_name, "web");  // the old snapshot is untouched
+
+  ASSERT_EQ(::unlink((state_dir() + "/web.json").c_str()), 0);
+  BumpDirMtime();
+  clock_.AdvanceNs(kNanosPerSecond);
+  EXPECT_EQ(provider.Lookup(web).state, MetadataState::kNotFound);
+  EXPECT_EQ(provider.indexed_files(), 0u);
+}
+
+TEST_F(LocalProviderTest, MalformedFileIsLoggedOnceAndSkipped) {
+  std::vector<std::string> lines;
+  std::mutex mu;
+  SetLogSinkForTesting([&](LogLevel, const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.push_back(line);
+  });
+  ASSERT_TRUE(dir_.Write("state/bad.json", "{\"cgroup_path\": ").ok());
+  WriteRecord("good.json", Record("fgm/r1/web", "r1/web", "web"));
+  ASSERT_TRUE(dir_.Write("state/notes.txt", "not a record").ok());
+  LocalMetadataProvider provider(state_dir(), clock_);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_TRUE(provider.Lookup(Identity("fgm/r1/web", "r1/web")).found());
+    clock_.AdvanceNs(20 * kNanosPerSecond);  // forces full rescans
+  }
+  SetLogSinkForTesting(nullptr);
+  size_t mentions = 0;
+  for (const std::string& l : lines)
+    mentions += l.find(state_dir() + "/bad.json") != std::string::npos;
+  EXPECT_EQ(mentions, 1u);
+  EXPECT_EQ(provider.indexed_files(), 2u);  // both .json files tracked; notes.txt ignored
+}
+
+TEST_F(LocalProviderTest, FileCountIsCapped) {
+  LocalMetadataOptions options;
+  options.max_files = 3;
+  for (int i = 0; i < 5; ++i) {
+    std::string name = "c" + std::to_string(i);
+    WriteRecord(name + ".json", Record("fgm/r1/" + name, "r1/" + name, name));
+  }
+  LocalMetadataProvider provider(state_dir(), clock_, options);
+  size_t found = 0;
+  for (int i = 0; i < 5; ++i) {
+    std::string name = "c" + std::to_string(i);
+    found += provider.Lookup(Identity("fgm/r1/" + name, "r1/" + name)).found();
+  }
+  EXPECT_EQ(found, 3u);
+  EXPECT_EQ(provider.indexed_files(), 3u);
+}
+
+}  // namespace
+}  // namespace fgm::k8s
