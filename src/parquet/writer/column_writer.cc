@@ -42,23 +42,34 @@ struct PageValues<std::string_view> {
 
 template <typename T>
 const auto& DenseValues(const ColumnBatch& b) {
-  if constexpr (std::is_same_v<T, uint8_t>) return b.bools;
-  else if constexpr (std::is_same_v<T, int32_t>) return b.int32s;
-  else if constexpr (std::is_same_v<T, int64_t>) return b.int64s;
-  else if constexpr (std::is_same_v<T, float>) return b.floats;
-  else if constexpr (std::is_same_v<T, double>) return b.doubles;
-  else return b.bytes;
+  if constexpr (std::is_same_v<T, uint8_t>)
+    return b.bools;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return b.int32s;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return b.int64s;
+  else if constexpr (std::is_same_v<T, float>)
+    return b.floats;
+  else if constexpr (std::is_same_v<T, double>)
+    return b.doubles;
+  else
+    return b.bytes;
 }
 
 Encoding DefaultFallbackEncoding(PhysicalType type) {
   switch (type) {
-    case PhysicalType::kBoolean: return Encoding::kRle;
+    case PhysicalType::kBoolean:
+      return Encoding::kRle;
     case PhysicalType::kInt32:
-    case PhysicalType::kInt64: return Encoding::kDeltaBinaryPacked;
+    case PhysicalType::kInt64:
+      return Encoding::kDeltaBinaryPacked;
     case PhysicalType::kFloat:
-    case PhysicalType::kDouble: return Encoding::kByteStreamSplit;
-    case PhysicalType::kByteArray: return Encoding::kDeltaLengthByteArray;
-    default: return Encoding::kPlain;
+    case PhysicalType::kDouble:
+      return Encoding::kByteStreamSplit;
+    case PhysicalType::kByteArray:
+      return Encoding::kDeltaLengthByteArray;
+    default:
+      return Encoding::kPlain;
   }
 }
 
@@ -131,8 +142,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       FGM_RETURN_IF_ERROR(AppendCompressedPage(&header, {}, dict_plain, &out.bytes));
       meta.dictionary_page_offset = 0;
       data_start = static_cast<int64_t>(out.bytes.size());
-      total_uncompressed_ += static_cast<int64_t>(out.bytes.size()) -
-                             header.compressed_page_size + header.uncompressed_page_size;
+      total_uncompressed_ += static_cast<int64_t>(out.bytes.size()) - header.compressed_page_size +
+                             header.uncompressed_page_size;
       encoding_stats_.push_back(
           {.page_type = PageType::kDictionaryPage, .encoding = Encoding::kPlain, .count = 1});
       AddEncoding(Encoding::kPlain);
@@ -378,7 +389,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     ++num_pages_;
 
     // After this page, stop growing an oversized dictionary: later pages use the fallback encoding.
-    if (encoding_ == Encoding::kRleDictionary && dictionary_->bytes() > options_.max_dictionary_bytes) {
+    if (encoding_ == Encoding::kRleDictionary &&
+        dictionary_->bytes() > options_.max_dictionary_bytes) {
       encoding_ = DefaultFallbackEncoding(spec_.type);
       if (options_.forced_encoding && !IsDictionary(*options_.forced_encoding)) {
         encoding_ = *options_.forced_encoding;
@@ -398,7 +410,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     }
     size_t uncompressed = levels.size() + values.size();
     size_t compressed = levels.size() + payload.size();
-    if (uncompressed > static_cast<size_t>(INT32_MAX) || compressed > static_cast<size_t>(INT32_MAX)) {
+    if (uncompressed > static_cast<size_t>(INT32_MAX) ||
+        compressed > static_cast<size_t>(INT32_MAX)) {
       return InvalidArgumentError("page of column '" + spec_.name + "' exceeds 2 GiB");
     }
     header->uncompressed_page_size = static_cast<int32_t>(uncompressed);
@@ -488,7 +501,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   // Current chunk.
   bool encoding_chosen_ = false;
   Encoding encoding_ = Encoding::kPlain;
-  std::optional<DictionaryBuilder<T>> dictionary_;
+  // Booleans never use a dictionary (the format forbids it); int32_t only gives the member a type.
+  using Dictionary = std::conditional_t<std::is_same_v<T, uint8_t>, DictionaryBuilder<int32_t>,
+                                        DictionaryBuilder<T>>;
+  std::optional<Dictionary> dictionary_;
   std::string data_pages_;
   std::vector<PageLocation> page_locations_;
   ColumnIndex column_index_;
@@ -526,14 +542,20 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 std::unique_ptr<ColumnChunkWriter> ColumnChunkWriter::Make(const ColumnSpec& spec,
                                                            const ResolvedColumnOptions& options) {
   switch (spec.type) {
-    case PhysicalType::kBoolean: return std::make_unique<TypedColumnWriter<uint8_t>>(spec, options);
-    case PhysicalType::kInt32: return std::make_unique<TypedColumnWriter<int32_t>>(spec, options);
-    case PhysicalType::kInt64: return std::make_unique<TypedColumnWriter<int64_t>>(spec, options);
-    case PhysicalType::kFloat: return std::make_unique<TypedColumnWriter<float>>(spec, options);
-    case PhysicalType::kDouble: return std::make_unique<TypedColumnWriter<double>>(spec, options);
+    case PhysicalType::kBoolean:
+      return std::make_unique<TypedColumnWriter<uint8_t>>(spec, options);
+    case PhysicalType::kInt32:
+      return std::make_unique<TypedColumnWriter<int32_t>>(spec, options);
+    case PhysicalType::kInt64:
+      return std::make_unique<TypedColumnWriter<int64_t>>(spec, options);
+    case PhysicalType::kFloat:
+      return std::make_unique<TypedColumnWriter<float>>(spec, options);
+    case PhysicalType::kDouble:
+      return std::make_unique<TypedColumnWriter<double>>(spec, options);
     case PhysicalType::kByteArray:
       return std::make_unique<TypedColumnWriter<std::string_view>>(spec, options);
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -544,8 +566,10 @@ bool UsesUnsignedOrder(const ColumnSpec& spec) {
       case ConvertedType::kUint8:
       case ConvertedType::kUint16:
       case ConvertedType::kUint32:
-      case ConvertedType::kUint64: return true;
-      default: return false;
+      case ConvertedType::kUint64:
+        return true;
+      default:
+        return false;
     }
   }
   return false;

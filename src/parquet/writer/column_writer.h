@@ -34,7 +34,7 @@ struct ResolvedColumnOptions {
 
 /// A finished column chunk. Offsets are relative to the first byte of `bytes`.
 struct FinishedChunk {
-  std::string bytes;  // dictionary page (if any) then data pages, headers included
+  std::string bytes;    // dictionary page (if any) then data pages, headers included
   ColumnMetaData meta;  // data_page_offset / dictionary_page_offset relative to `bytes`
   std::optional<ColumnIndex> column_index;
   OffsetIndex offset_index;  // PageLocation offsets relative to `bytes`

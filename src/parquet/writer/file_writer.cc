@@ -53,18 +53,23 @@ class StringSink final : public OutputSink {
 
 bool EncodingAllowed(PhysicalType type, Encoding e) {
   switch (e) {
-    case Encoding::kPlain: return true;
+    case Encoding::kPlain:
+      return true;
     case Encoding::kRleDictionary:
-    case Encoding::kPlainDictionary: return type != PhysicalType::kBoolean;
-    case Encoding::kRle: return type == PhysicalType::kBoolean;
+    case Encoding::kPlainDictionary:
+      return type != PhysicalType::kBoolean;
+    case Encoding::kRle:
+      return type == PhysicalType::kBoolean;
     case Encoding::kDeltaBinaryPacked:
       return type == PhysicalType::kInt32 || type == PhysicalType::kInt64;
     case Encoding::kByteStreamSplit:
       return type == PhysicalType::kFloat || type == PhysicalType::kDouble ||
              type == PhysicalType::kInt32 || type == PhysicalType::kInt64;
     case Encoding::kDeltaLengthByteArray:
-    case Encoding::kDeltaByteArray: return type == PhysicalType::kByteArray;
-    default: return false;
+    case Encoding::kDeltaByteArray:
+      return type == PhysicalType::kByteArray;
+    default:
+      return false;
   }
 }
 
@@ -83,7 +88,8 @@ class FileWriterImpl final : public FileWriter {
     }
     for (const auto& [name, col] : options_.columns) {
       if (schema_.FindColumn(name) < 0) {
-        return InvalidArgumentError("options name column '" + name + "' which is not in the schema");
+        return InvalidArgumentError("options name column '" + name +
+                                    "' which is not in the schema");
       }
     }
     for (const ColumnSpec& spec : schema_.columns) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // FileWriter: a streaming Parquet writer for flat schemas with bounded memory. Rows arrive as
-// column batches; each column chunk is encoded into compressed pages as data comes in; a row group is
-// written out when it reaches `max_row_group_rows` (or on FlushRowGroup), and Close() writes the page
-// index and the footer. Until Close() succeeds the file has no footer: callers that need crash safety
-// write to a temporary name and rename (see src/store).
+// column batches; each column chunk is encoded into compressed pages as data comes in; a row group
+// is written out when it reaches `max_row_group_rows` (or on FlushRowGroup), and Close() writes the
+// page index and the footer. Until Close() succeeds the file has no footer: callers that need crash
+// safety write to a temporary name and rename (see src/store).
 //
 //   FGM_ASSIGN_OR_RETURN(auto writer, FileWriter::Open("m.parquet", schema, WriterOptions{}));
 //   FGM_RETURN_IF_ERROR(writer->WriteBatch(columns));   // one ColumnBatch per schema column
@@ -73,7 +73,8 @@ struct WriterOptions {
   /// Target uncompressed size of a data page: ~1 MiB as in Arrow/DuckDB keeps page-index pruning
   /// useful without making the page headers' share of the file noticeable.
   size_t target_page_bytes = 1 << 20;
-  /// Largest dictionary page before falling back to a plain/delta encoding (Arrow's default, 1 MiB).
+  /// Largest dictionary page before falling back to a plain/delta encoding (Arrow's default, 1
+  /// MiB).
   size_t max_dictionary_bytes = 1 << 20;
   DataPageVersion data_page_version = DataPageVersion::kV1;
   bool write_page_index = true;
@@ -102,8 +103,8 @@ class FileWriter {
   virtual Status FlushRowGroup() = 0;
   /// Adds footer key-value metadata (written at Close).
   virtual void AddKeyValue(std::string key, std::string value) = 0;
-  /// Flushes the last row group, writes page indexes and the footer, closes the sink (with fsync when
-  /// `sync`). The writer is unusable afterwards.
+  /// Flushes the last row group, writes page indexes and the footer, closes the sink (with fsync
+  /// when `sync`). The writer is unusable afterwards.
   virtual Status Close(bool sync = false) = 0;
 
   virtual int64_t rows_written() const = 0;

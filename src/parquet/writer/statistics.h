@@ -97,7 +97,8 @@ class MinMax {
 };
 
 /// Longest BYTE_ARRAY min/max copied into statistics. Longer values are left out of the statistics
-/// (rather than truncated) so that every reader's pruning stays exact; label strings are far shorter.
+/// (rather than truncated) so that every reader's pruning stays exact; label strings are far
+/// shorter.
 constexpr size_t kMaxStatisticsValueBytes = 256;
 
 }  // namespace fgm::parquet

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/catalog.h"
+
+#include <string>
+
+namespace fgm::store {
+namespace {
+using parquet::PhysicalType;
+}  // namespace
+
+std::string_view ColumnKindName(ColumnKind kind) {
+  switch (kind) {
+    case ColumnKind::kTime:
+      return "time";
+    case ColumnKind::kLabel:
+      return "label";
+    case ColumnKind::kCounter:
+      return "counter";
+    case ColumnKind::kGauge:
+      return "gauge";
+    case ColumnKind::kDerived:
+      return "derived";
+    case ColumnKind::kEvent:
+      return "event";
+    case ColumnKind::kInfo:
+      return "info";
+  }
+  return "?";
+}
+
+std::span<const ColumnDef> Columns() { return kCatalog; }
+
+const ColumnDef* FindColumn(std::string_view name) {
+  for (const ColumnDef& c : kCatalog) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+parquet::Schema DatasetSchema() {
+  parquet::Schema schema;
+  for (const ColumnDef& c : kCatalog) {
+    parquet::ColumnSpec spec;
+    spec.name = std::string(c.name);
+    spec.type = c.type;
+    spec.repetition = parquet::Repetition::kOptional;
+    if (c.kind == ColumnKind::kTime) {
+      spec.repetition = parquet::Repetition::kRequired;
+      spec.logical_type = parquet::LogicalType::Timestamp(parquet::TimeUnit::kMillis, true);
+    } else if (c.type == PhysicalType::kByteArray) {
+      spec.logical_type = parquet::LogicalType::String();
+    }
+    schema.columns.push_back(std::move(spec));
+  }
+  return schema;
+}
+
+std::string RenderSchemaMarkdown() {
+  std::string out =
+      "# Dataset schema\n\n"
+      "Generated from `src/store/catalog.cc` by `fgm schema --markdown`; do not edit by hand.\n\n"
+      "Every Parquet file in an FGM dataset has these columns, in this order. Rows come in kinds "
+      "(column `kind`): `container` rows carry per-container metrics, `device` rows per-device "
+      "I/O, "
+      "`process` rows per-process CPU and memory (with `--process-rows`), `event` rows lifecycle "
+      "events, and `monitor` rows FGM's own overhead. Columns that do not apply to a row are "
+      "null.\n\n"
+      "Kinds: *counter* = cumulative since the cgroup was created (take deltas; a drop means a "
+      "restart); *gauge* = level at the tick; *derived* = computed by the collector from two "
+      "consecutive ticks of the same cgroup (no value on a container's first tick, none across a "
+      "counter reset); *label* = identity; *info* = bookkeeping.\n\n"
+      "| column | type | kind | unit | cgroup v2 source | cgroup v1 source | meaning |\n"
+      "|---|---|---|---|---|---|---|\n";
+  for (const ColumnDef& c : kCatalog) {
+    std::string type = c.kind == ColumnKind::kTime          ? "TIMESTAMP(ms, UTC)"
+                       : c.type == PhysicalType::kByteArray ? "STRING"
+                       : c.type == PhysicalType::kDouble    ? "DOUBLE"
+                                                            : "INT64";
+    out += "| `" + std::string(c.name) + "` | " + type + " | " +
+           std::string(ColumnKindName(c.kind)) + " | " + std::string(c.unit) + " | " +
+           std::string(c.v2_source) + " | " + std::string(c.v1_source) + " | " +
+           std::string(c.description) + " |\n";
+  }
+  return out;
+}
+
+}  // namespace fgm::store

@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/dataset_writer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <tuple>
+
+#include "core/file.h"
+#include "core/log.h"
+#include "core/strings.h"
+#include "parquet/reader/file_reader.h"
+#include "parquet/writer/file_writer.h"
+#include "store/catalog.h"
+#include "store/layout.h"
+
+namespace fgm::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kHourMs = 3600 * 1000;
+constexpr int kContainerIdCol = Col("container_id");
+constexpr int kInodeCol = Col("cgroup_inode");
+constexpr int kPathCol = Col("cgroup_path");
+
+// Lists regular files in `dir` (base names), ignoring errors (a vanished directory lists nothing).
+std::vector<std::string> ListFiles(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec)) out.push_back(it->path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Partition directories (<root>/dt=*/identifier=*).
+std::vector<std::string> ListPartitions(const std::string& root) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator d(root, ec), end; !ec && d != end; d.increment(ec)) {
+    std::string name = d->path().filename().string();
+    if (!StartsWith(name, "dt=") || !d->is_directory(ec)) continue;
+    std::error_code ec2;
+    for (fs::directory_iterator p(d->path(), ec2); !ec2 && p != end; p.increment(ec2)) {
+      if (StartsWith(p->path().filename().string(), "identifier=")) {
+        out.push_back(p->path().string());
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string JsonStringArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ",";
+    out += "\"" + items[i] + "\"";  // our file names contain no quotes or backslashes
+  }
+  return out + "]";
+}
+
+std::vector<std::string> ParseJsonStringArray(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while ((i = s.find('"', i)) != std::string_view::npos) {
+    size_t j = s.find('"', i + 1);
+    if (j == std::string_view::npos) break;
+    out.emplace_back(s.substr(i + 1, j - i - 1));
+    i = j + 1;
+  }
+  return out;
+}
+
+parquet::WriterOptions DataFileWriterOptions(int zstd_level) {
+  parquet::WriterOptions w;
+  w.codec = parquet::CompressionCodec::kZstd;
+  w.compression_level = zstd_level;
+  // Row groups are cut by hand: one per container instance, so a query for a few containers
+  // reads only their row groups (chunk statistics on container_id are exact).
+  w.max_row_group_rows = int64_t{1} << 40;
+  w.created_by = "fgm";
+  return w;
+}
+
+void AddCommonKv(parquet::FileWriter* writer, std::string_view run_id, std::string_view identifier,
+                 int64_t min_ms, int64_t max_ms) {
+  writer->AddKeyValue(std::string(kKvSchemaVersion), "1");
+  writer->AddKeyValue(std::string(kKvRunId), std::string(run_id));
+  writer->AddKeyValue(std::string(kKvIdentifier), std::string(identifier));
+  writer->AddKeyValue(std::string(kKvMinTimeMs), std::to_string(min_ms));
+  writer->AddKeyValue(std::string(kKvMaxTimeMs), std::to_string(max_ms));
+}
+
+// Writes `rows` (any order) to `final_path` via a temporary file and an atomic rename.
+Status WriteRowsFile(const RowBuffer& rows, const std::string& final_path, std::string_view run_id,
+                     std::string_view identifier, int zstd_level) {
+  std::string tmp = final_path + ".tmp";
+  auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), DataFileWriterOptions(zstd_level));
+  if (!writer.ok()) return writer.error();
+  std::vector<uint32_t> order;
+  std::vector<RowBuffer::Group> groups;
+  rows.SortedOrder(&order, &groups);
+  Status status;
+  for (const RowBuffer::Group& g : groups) {
+    std::vector<parquet::ColumnBatch> batches = rows.Batches(order, g.begin, g.end);
+    status = (*writer)->WriteBatch(batches);
+    if (status.ok()) status = (*writer)->FlushRowGroup();
+    if (!status.ok()) break;
+  }
+  if (status.ok()) {
+    AddCommonKv(writer->get(), run_id, identifier, rows.min_time_ms(), rows.max_time_ms());
+    status = (*writer)->Close(/*sync=*/true);
+  }
+  if (status.ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {
+    status = ErrnoError("rename " + tmp, errno);
+  }
+  if (!status.ok()) {
+    ::unlink(tmp.c_str());
+    return status.WithContext(final_path);
+  }
+  return OkStatus();
+}
+
+// Splits rows by UTC date (a segment never straddles an hour, but a recovered journal might).
+std::map<std::string, RowBuffer> SplitByDate(const RowBuffer& rows) {
+  std::map<std::string, RowBuffer> out;
+  if (rows.empty()) return out;
+  if (UtcDate(rows.min_time_ms()) == UtcDate(rows.max_time_ms())) {
+    std::string date = UtcDate(rows.min_time_ms());
+    out[date] = rows.Filter([](size_t) { return true; });
+    return out;
+  }
+  Row row;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    rows.GetRow(i, &row);
+    out[UtcDate(rows.TimeMs(i))].Append(row);
+  }
+  return out;
+}
+
+uint64_t FileSize(const std::string& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+}  // namespace
+
+std::vector<std::string> ReplacedFiles(const std::string& parquet_path) {
+  auto reader = parquet::FileReader::OpenFile(parquet_path);
+  if (!reader.ok()) return {};
+  for (const parquet::KeyValue& kv : (*reader)->metadata().key_value_metadata) {
+    if (kv.key == kKvReplaces && kv.value) return ParseJsonStringArray(*kv.value);
+  }
+  return {};
+}
+
+DatasetWriter::DatasetWriter(DatasetOptions options)
+    : options_(std::move(options)),
+      clock_(options_.clock ? options_.clock : &RealClock()),
+      current_(std::make_shared<RowBuffer>()) {}
+
+Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(DatasetOptions options) {
+  if (options.root.empty()) return InvalidArgumentError("dataset root is empty");
+  if (options.run_id.empty()) return InvalidArgumentError("run id is empty");
+  if (options.segment_interval_ns <= 0 ||
+      (3600 * kNanosPerSecond) % options.segment_interval_ns != 0) {
+    return InvalidArgumentError("segment interval must divide one hour");
+  }
+  if (options.flush_interval_ns <= 0) return InvalidArgumentError("flush interval must be > 0");
+  std::unique_ptr<DatasetWriter> w(new DatasetWriter(std::move(options)));
+  FGM_RETURN_IF_ERROR(MakeDirs(w->options_.root));
+  FGM_RETURN_IF_ERROR(MakeDirs(JournalDir(w->options_.root)));
+  FGM_RETURN_IF_ERROR(w->Recover());
+  TimestampNs now = w->clock_->WallNs();
+  w->segment_deadline_ns_ = NextAlignedTick(now, w->options_.segment_interval_ns);
+  w->next_flush_ns_ = now + w->options_.flush_interval_ns;
+  w->worker_ = std::thread([p = w.get()] { p->WorkerLoop(); });
+  return w;
+}
+
+DatasetWriter::~DatasetWriter() {
+  if (worker_.joinable()) Close().IgnoreError();
+}
+
+Status DatasetWriter::Recover() {
+  const std::string& root = options_.root;
+  // 1. Stale temporaries from a crash mid-write: never complete, never referenced.
+  for (const std::string& dir : ListPartitions(root)) {
+    for (const std::string& f : ListFiles(dir)) {
+      if (EndsWith(f, ".tmp")) ::unlink((dir + "/" + f).c_str());
+    }
+  }
+  // 2. Interrupted compactions: the hourly file is complete (it was renamed), so the files it
+  // replaces are redundant.
+  for (const std::string& dir : ListPartitions(root)) {
+    for (const std::string& f : ListFiles(dir)) {
+      auto parsed = ParseDataFileName(f);
+      if (!parsed || parsed->kind != DataFileName::Kind::kHourly) continue;
+      for (const std::string& replaced : ReplacedFiles(dir + "/" + f)) {
+        if (replaced != f && replaced.find('/') == std::string::npos) {
+          ::unlink((dir + "/" + replaced).c_str());
+        }
+      }
+    }
+  }
+  // 3. Journals: rows that never became a segment. Writing the segment under the journal's own
+  // (run, seq) name is idempotent, so a crash during recovery just repeats it.
+  for (const std::string& f : ListFiles(JournalDir(root))) {
+    std::string path = JournalDir(root) + "/" + f;
+    if (EndsWith(f, ".tmp")) {
+      ::unlink(path.c_str());
+      continue;
+    }
+    if (!EndsWith(f, ".wal")) continue;
+    auto contents = ReadJournal(path);
+    if (!contents.ok()) {
+      FGM_LOG(kWarning, "journal %s is unreadable (%s); moved aside as .corrupt", path.c_str(),
+              contents.error().ToString().c_str());
+      ::rename(path.c_str(), (path + ".corrupt").c_str());
+      continue;
+    }
+    std::string stem = f.substr(0, f.size() - 4);  // <run>-<seq>
+    size_t dash = stem.rfind('-');
+    PendingSegment seg;
+    seg.run_id = dash == std::string::npos ? stem : stem.substr(0, dash);
+    seg.seq = dash == std::string::npos ? 0 : ParseUint64(stem.substr(dash + 1)).value_or(0);
+    seg.identifier = contents->identifier;
+    seg.rows = std::make_shared<RowBuffer>(std::move(contents->rows));
+    seg.journal_path = path;
+    size_t n = seg.rows->size();
+    if (n == 0) {
+      ::unlink(path.c_str());
+      continue;
+    }
+    FGM_RETURN_IF_ERROR(WriteSegment(seg));
+    ++stats_.journals_recovered;
+    stats_.rows_recovered += n;
+    FGM_LOG(kInfo, "recovered %zu rows from journal %s%s", n, path.c_str(),
+            contents->truncated_tail ? " (torn tail dropped)" : "");
+  }
+  return OkStatus();
+}
+
+void DatasetWriter::Append(const Row& row) {
+  current_->Append(row);
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++stats_.rows_appended;
+}
+
+void DatasetWriter::FlushJournal() {
+  if (journaled_rows_ >= current_->size()) return;
+  if (!journal_) {
+    auto created = JournalWriter::Create(JournalPath(options_.root, options_.run_id, seq_),
+                                         options_.identifier);
+    if (!created.ok()) {
+      FGM_LOG_ONCE(kWarning, "journal-create:" + created.error().ToString(),
+                   "cannot create journal: %s (will retry; rows stay in memory)",
+                   created.error().ToString().c_str());
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++stats_.write_errors;
+      return;
+    }
+    journal_.emplace(std::move(*created));
+  }
+  Status s = journal_->Append(*current_, journaled_rows_, current_->size());
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!s.ok()) {
+    FGM_LOG_ONCE(kWarning, "journal-append:" + s.ToString(),
+                 "cannot append to journal: %s (will retry; rows stay in memory)",
+                 s.ToString().c_str());
+    ++stats_.write_errors;
+    return;
+  }
+  stats_.rows_journaled += current_->size() - journaled_rows_;
+  journaled_rows_ = current_->size();
+}
+
+void DatasetWriter::HandOffSegment() {
+  if (current_->empty()) return;
+  PendingSegment seg;
+  seg.seq = seq_;
+  seg.run_id = options_.run_id;
+  seg.identifier = options_.identifier;
+  seg.rows = std::move(current_);
+  // A journal that holds every row of the segment can be deleted after the segment is written.
+  // If it missed rows (disk full), keep it: Open() of a later run turns it into the same segment.
+  if (journal_ && journaled_rows_ == seg.rows->size()) seg.journal_path = journal_->path();
+  journal_.reset();
+  current_ = std::make_shared<RowBuffer>();
+  journaled_rows_ = 0;
+  ++seq_;
+  std::lock_guard<std::mutex> lock(mutex_);
+  queue_.push_back(std::move(seg));
+  // Bound memory while the disk refuses writes: drop the oldest waiting segment.
+  size_t pending = 0;
+  for (const auto& q : queue_) pending += q.rows->size();
+  while (queue_.size() > 1 && pending > options_.max_pending_rows) {
+    pending -= queue_.front().rows->size();
+    stats_.rows_dropped += queue_.front().rows->size();
+    FGM_LOG_ONCE(kWarning, "dataset-drop",
+                 "segments cannot be written; dropping the oldest rows from memory (their "
+                 "journal, if written, is recovered on the next start)");
+    queue_.pop_front();
+  }
+  wake_.notify_one();
+}
+
+void DatasetWriter::Poll() {
+  TimestampNs now = clock_->WallNs();
+  if (now >= next_flush_ns_) {
+    FlushJournal();
+    next_flush_ns_ = now + options_.flush_interval_ns;
+  }
+  if (now >= segment_deadline_ns_ || current_->size() >= options_.segment_max_rows) {
+    FlushJournal();
+    HandOffSegment();
+    segment_deadline_ns_ = NextAlignedTick(now, options_.segment_interval_ns);
+  }
+}
+
+Status DatasetWriter::WriteSegment(const PendingSegment& seg) {
+  for (auto& [date, rows] : SplitByDate(*seg.rows)) {
+    std::string dir = PartitionDir(options_.root, rows.min_time_ms(), seg.identifier);
+    FGM_RETURN_IF_ERROR(MakeDirs(dir));
+    std::string path = dir + "/" + SegmentFileName(rows.min_time_ms(), seg.run_id, seg.seq);
+    FGM_RETURN_IF_ERROR(WriteRowsFile(rows, path, seg.run_id, seg.identifier, options_.zstd_level));
+  }
+  if (!seg.journal_path.empty()) ::unlink(seg.journal_path.c_str());
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++stats_.segments_written;
+  stats_.rows_written += seg.rows->size();
+  return OkStatus();
+}
+
+void DatasetWriter::WorkerLoop() {
+  TimestampNs next_maintenance = 0;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    if (!queue_.empty()) {
+      PendingSegment seg = queue_.front();
+      busy_ = true;
+      lock.unlock();
+      Status s = WriteSegment(seg);
+      lock.lock();
+      busy_ = false;
+      if (s.ok()) {
+        if (!queue_.empty() && queue_.front().seq == seg.seq && queue_.front().rows == seg.rows) {
+          queue_.pop_front();
+        }
+        wake_.notify_all();
+        continue;
+      }
+      ++stats_.write_errors;
+      last_error_ = s;
+      FGM_LOG_ONCE(kWarning, "segment:" + s.ToString(),
+                   "cannot write segment: %s (retrying; sampling continues)", s.ToString().c_str());
+      wake_.notify_all();
+      if (stopping_) return;
+      wake_.wait_for(lock, std::chrono::nanoseconds(options_.maintenance_interval_ns));
+      continue;
+    }
+    if (stopping_) return;
+    TimestampNs now = clock_->WallNs();
+    if (now >= next_maintenance) {
+      busy_ = true;
+      lock.unlock();
+      Status s = Maintenance(/*include_open_hours=*/false);
+      lock.lock();
+      busy_ = false;
+      if (!s.ok()) {
+        ++stats_.write_errors;
+        FGM_LOG_ONCE(kWarning, "maintenance:" + s.ToString(), "compaction/retention: %s",
+                     s.ToString().c_str());
+      }
+      next_maintenance = clock_->WallNs() + options_.maintenance_interval_ns;
+    }
+    wake_.wait_for(lock, std::chrono::nanoseconds(options_.maintenance_interval_ns));
+  }
+}
+
+Status DatasetWriter::Close(int64_t deadline_ns) {
+  if (!worker_.joinable()) return OkStatus();
+  FlushJournal();
+  HandOffSegment();
+  int64_t give_up = clock_->MonotonicNs() + deadline_ns;
+  Status result;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while ((!queue_.empty() || busy_) && clock_->MonotonicNs() < give_up) {
+      wake_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+    if (!queue_.empty()) {
+      result = last_error_.ok() ? IoError(
+                                      "timed out writing the last segment; its journal "
+                                      "is recovered on the next start")
+                                : last_error_;
+    }
+    stopping_ = true;
+    wake_.notify_all();
+  }
+  worker_.join();
+  return result;
+}
+
+Status DatasetWriter::CompactAndRetainNow(bool include_open_hours) {
+  return Maintenance(include_open_hours);
+}
+
+Status DatasetWriter::Maintenance(bool include_open_hours) {
+  Status first;
+  if (options_.compaction) {
+    for (const std::string& dir : ListPartitions(options_.root)) {
+      Status s = CompactPartition(dir, include_open_hours);
+      if (!s.ok() && first.ok()) first = s;
+    }
+  }
+  Status r = ApplyRetention();
+  if (!r.ok() && first.ok()) first = r;
+  return first;
+}
+
+Status DatasetWriter::CompactPartition(const std::string& dir, bool include_open_hours) {
+  const int64_t now_ms = clock_->WallNs() / kNanosPerMilli;
+  // Files by hour.
+  std::map<int64_t, std::vector<std::string>> by_hour;
+  std::map<int64_t, bool> has_segment;
+  for (const std::string& f : ListFiles(dir)) {
+    auto parsed = ParseDataFileName(f);
+    if (!parsed) continue;
+    int64_t hour = parsed->start_ms - (parsed->start_ms % kHourMs + kHourMs) % kHourMs;
+    by_hour[hour].push_back(f);
+    if (parsed->kind == DataFileName::Kind::kSegment) has_segment[hour] = true;
+  }
+  for (auto& [hour, files] : by_hour) {
+    bool closed = hour + kHourMs + options_.compaction_delay_ns / kNanosPerMilli <= now_ms;
+    if (!closed && !include_open_hours) continue;
+    if (files.size() < 2 && !has_segment[hour]) continue;
+
+    // Open every source and find its container groups (one row group per container instance).
+    struct Source {
+      std::string name;
+      std::unique_ptr<parquet::FileReader> reader;
+      std::vector<int> column_map;  // dataset column -> file column, -1 when absent
+    };
+    std::vector<Source> sources;
+    using Key = std::tuple<std::string, int64_t, std::string>;
+    std::map<Key, std::vector<std::pair<size_t, int>>> groups;  // key -> (source, row group)
+    for (const std::string& f : files) {
+      auto reader = parquet::FileReader::OpenFile(dir + "/" + f);
+      if (!reader.ok()) {
+        // Never delete what we cannot read; leave it out of this compaction and say so once.
+        FGM_LOG_ONCE(kWarning, "compact-open:" + dir + "/" + f, "skipping unreadable %s/%s: %s",
+                     dir.c_str(), f.c_str(), reader.error().ToString().c_str());
+        continue;
+      }
+      Source src{f, std::move(*reader), {}};
+      for (const ColumnDef& c : Columns()) {
+        src.column_map.push_back(src.reader->schema().FindColumn(c.name));
+      }
+      parquet::ColumnReadBuffers buffers;
+      for (int rg = 0; rg < src.reader->num_row_groups(); ++rg) {
+        Key key{"", -1, ""};
+        auto first_string = [&](int col, std::string* out) -> Status {
+          int fc = src.column_map[col];
+          if (fc < 0) return OkStatus();
+          parquet::ColumnBatch b;
+          FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, 0, 1, &b, &buffers));
+          if (b.num_rows == 1 && !b.IsNull(0)) *out = std::string(b.bytes[0]);
+          return OkStatus();
+        };
+        FGM_RETURN_IF_ERROR(first_string(kContainerIdCol, &std::get<0>(key)));
+        FGM_RETURN_IF_ERROR(first_string(kPathCol, &std::get<2>(key)));
+        if (int fc = src.column_map[kInodeCol]; fc >= 0) {
+          parquet::ColumnBatch b;
+          FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, 0, 1, &b, &buffers));
+          if (b.num_rows == 1 && !b.IsNull(0)) std::get<1>(key) = b.int64s[0];
+        }
+        groups[key].push_back({sources.size(), rg});
+      }
+      sources.push_back(std::move(src));
+    }
+    if (sources.size() < 2 && !has_segment[hour]) continue;
+
+    std::string final_name = HourlyFileName(hour, now_ms);
+    std::string final_path = dir + "/" + final_name;
+    std::string tmp = final_path + ".tmp";
+    auto writer =
+        parquet::FileWriter::Open(tmp, DatasetSchema(), DataFileWriterOptions(options_.zstd_level));
+    if (!writer.ok()) return writer.error();
+    Status status;
+    int64_t min_ms = INT64_MAX, max_ms = INT64_MIN;
+    std::vector<std::string> replaced;
+    for (const Source& s : sources) replaced.push_back(s.name);
+    std::string run_id, identifier;
+    for (const Source& s : sources) {
+      for (const parquet::KeyValue& kv : s.reader->metadata().key_value_metadata) {
+        if (!kv.value) continue;
+        if (kv.key == kKvMinTimeMs)
+          min_ms = std::min(min_ms, ParseInt64(*kv.value).value_or(min_ms));
+        if (kv.key == kKvMaxTimeMs)
+          max_ms = std::max(max_ms, ParseInt64(*kv.value).value_or(max_ms));
+        if (kv.key == kKvRunId) run_id = *kv.value;
+        if (kv.key == kKvIdentifier) identifier = *kv.value;
+      }
+    }
+    parquet::ColumnReadBuffers buffers;
+    std::vector<int> all_columns;
+    for (auto& [key, parts] : groups) {
+      // Oldest first: sources are time-disjoint, so ordering parts by their first time keeps the
+      // group sorted by time.
+      std::vector<std::pair<int64_t, std::pair<size_t, int>>> ordered;
+      for (auto [src, rg] : parts) {
+        int64_t first_time = 0;
+        int tc = sources[src].column_map[0];
+        parquet::ColumnBatch b;
+        status = sources[src].reader->ReadColumnRows(rg, tc, 0, 1, &b, &buffers);
+        if (!status.ok()) break;
+        if (!b.int64s.empty()) first_time = b.int64s[0];
+        ordered.push_back({first_time, {src, rg}});
+      }
+      if (!status.ok()) break;
+      std::sort(ordered.begin(), ordered.end());
+      for (auto& [t, part] : ordered) {
+        const Source& s = sources[part.first];
+        std::vector<parquet::ColumnBatch> batches(kNumColumns);
+        int64_t rows = s.reader->row_group_num_rows(part.second);
+        for (int c = 0; c < kNumColumns && status.ok(); ++c) {
+          if (s.column_map[c] < 0) {
+            batches[c].type = kCatalog[c].type;
+            for (int64_t r = 0; r < rows; ++r) batches[c].AppendNull();
+            continue;
+          }
+          status = s.reader->ReadColumnChunk(part.second, s.column_map[c], &batches[c], &buffers);
+        }
+        if (status.ok()) status = (*writer)->WriteBatch(batches);
+        if (!status.ok()) break;
+      }
+      if (status.ok()) status = (*writer)->FlushRowGroup();
+      if (!status.ok()) break;
+    }
+    if (status.ok()) {
+      AddCommonKv(writer->get(), run_id, identifier, min_ms, max_ms);
+      (*writer)->AddKeyValue(std::string(kKvReplaces), JsonStringArray(replaced));
+      status = (*writer)->Close(/*sync=*/true);
+    }
+    if (status.ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {
+      status = ErrnoError("rename " + tmp, errno);
+    }
+    if (!status.ok()) {
+      ::unlink(tmp.c_str());
+      return status.WithContext(dir);
+    }
+    for (const std::string& r : replaced) {
+      if (r != final_name) ::unlink((dir + "/" + r).c_str());
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.hours_compacted;
+  }
+  return OkStatus();
+}
+
+Status DatasetWriter::ApplyRetention() {
+  if (options_.retention_ns <= 0 && options_.max_disk_bytes == 0) return OkStatus();
+  struct DataFile {
+    int64_t end_ms;
+    std::string path;
+    uint64_t bytes;
+  };
+  std::vector<DataFile> files;
+  uint64_t total = 0;
+  for (const std::string& dir : ListPartitions(options_.root)) {
+    for (const std::string& f : ListFiles(dir)) {
+      auto parsed = ParseDataFileName(f);
+      if (!parsed) continue;
+      int64_t span = parsed->kind == DataFileName::Kind::kHourly
+                         ? kHourMs
+                         : options_.segment_interval_ns / kNanosPerMilli;
+      std::string path = dir + "/" + f;
+      uint64_t bytes = FileSize(path);
+      files.push_back({parsed->start_ms + span, path, bytes});
+      total += bytes;
+    }
+  }
+  for (const std::string& f : ListFiles(JournalDir(options_.root))) {
+    total += FileSize(JournalDir(options_.root) + "/" + f);
+  }
+  std::sort(files.begin(), files.end(),
+            [](const DataFile& a, const DataFile& b) { return a.end_ms < b.end_ms; });
+  const int64_t now_ms = clock_->WallNs() / kNanosPerMilli;
+  uint64_t deleted = 0;
+  for (const DataFile& f : files) {
+    bool too_old =
+        options_.retention_ns > 0 && f.end_ms < now_ms - options_.retention_ns / kNanosPerMilli;
+    bool over_budget = options_.max_disk_bytes > 0 && total > options_.max_disk_bytes;
+    if (!too_old && !over_budget) continue;
+    if (::unlink(f.path.c_str()) == 0) {
+      total -= f.bytes;
+      ++deleted;
+    }
+  }
+  if (deleted) {
+    // Remove partitions left empty (rmdir fails harmlessly on non-empty ones).
+    for (const std::string& dir : ListPartitions(options_.root)) {
+      ::rmdir(dir.c_str());
+      ::rmdir(DirName(dir).c_str());
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    stats_.files_deleted_by_retention += deleted;
+  }
+  return OkStatus();
+}
+
+DatasetStats DatasetWriter::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+}  // namespace fgm::store

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/row.h"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
+#include "core/check.h"
+
+namespace fgm::store {
+namespace {
+
+using parquet::PhysicalType;
+
+constexpr int kTimeCol = Col("time");
+constexpr int kKindCol = Col("kind");
+constexpr int kContainerIdCol = Col("container_id");
+constexpr int kInodeCol = Col("cgroup_inode");
+constexpr int kPathCol = Col("cgroup_path");
+constexpr int kDeviceCol = Col("device");
+constexpr int kPidCol = Col("process_pid");
+
+}  // namespace
+
+Row::Row() : ints_(kNumColumns), doubles_(kNumColumns), strings_(kNumColumns) {}
+
+void Row::SetInt(int column, int64_t value) {
+  FGM_DCHECK(kCatalog[column].type == PhysicalType::kInt64) << kCatalog[column].name;
+  ints_[column] = value;
+  present_[column] = true;
+}
+
+void Row::SetDouble(int column, double value) {
+  FGM_DCHECK(kCatalog[column].type == PhysicalType::kDouble) << kCatalog[column].name;
+  doubles_[column] = value;
+  present_[column] = true;
+}
+
+void Row::SetString(int column, std::string_view value) {
+  FGM_DCHECK(kCatalog[column].type == PhysicalType::kByteArray) << kCatalog[column].name;
+  strings_[column].assign(value.data(), value.size());
+  present_[column] = true;
+}
+
+void Row::SetTime(TimestampNs time_ns) {
+  // Floor division so times before 1970 still land on the right millisecond.
+  int64_t ms = time_ns / kNanosPerMilli;
+  if (time_ns < 0 && time_ns % kNanosPerMilli != 0) --ms;
+  SetInt(kTimeCol, ms);
+}
+
+RowBuffer::RowBuffer() : columns_(kNumColumns) {}
+
+uint32_t RowBuffer::Intern(std::string_view s) {
+  auto it = string_ids_.find(std::string(s));
+  if (it != string_ids_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(strings_.size());
+  strings_.emplace_back(s);
+  string_ids_.emplace(strings_.back(), id);
+  return id;
+}
+
+void RowBuffer::Append(const Row& row) {
+  FGM_CHECK(row.has(kTimeCol)) << "a row without time";
+  for (int c = 0; c < kNumColumns; ++c) {
+    Column& col = columns_[c];
+    bool present = row.has(c);
+    col.present.push_back(present ? 1 : 0);
+    switch (kCatalog[c].type) {
+      case PhysicalType::kDouble:
+        col.doubles.push_back(present ? row.GetDouble(c) : 0.0);
+        break;
+      case PhysicalType::kByteArray:
+        col.ints.push_back(present ? Intern(row.GetString(c)) : 0);
+        break;
+      default:
+        col.ints.push_back(present ? row.GetInt(c) : 0);
+        break;
+    }
+  }
+  int64_t t = row.GetInt(kTimeCol);
+  if (num_rows_ == 0) {
+    min_time_ms_ = max_time_ms_ = t;
+  } else {
+    min_time_ms_ = std::min(min_time_ms_, t);
+    max_time_ms_ = std::max(max_time_ms_, t);
+  }
+  ++num_rows_;
+}
+
+size_t RowBuffer::memory_bytes() const {
+  size_t total = 0;
+  for (const Column& c : columns_) {
+    total += c.ints.capacity() * 8 + c.doubles.capacity() * 8 + c.present.capacity();
+  }
+  for (const std::string& s : strings_) total += s.capacity() + 64;  // + map node overhead
+  return total;
+}
+
+void RowBuffer::Clear() {
+  for (Column& c : columns_) {
+    c.ints.clear();
+    c.doubles.clear();
+    c.present.clear();
+  }
+  strings_.clear();
+  string_ids_.clear();
+  num_rows_ = 0;
+}
+
+std::string_view RowBuffer::StringAt(int column, size_t i) const {
+  const Column& c = columns_[column];
+  if (!c.present[i]) return {};
+  return strings_[c.ints[i]];
+}
+
+void RowBuffer::GetRow(size_t i, Row* row) const {
+  row->Clear();
+  for (int c = 0; c < kNumColumns; ++c) {
+    const Column& col = columns_[c];
+    if (!col.present[i]) continue;
+    switch (kCatalog[c].type) {
+      case PhysicalType::kDouble:
+        row->SetDouble(c, col.doubles[i]);
+        break;
+      case PhysicalType::kByteArray:
+        row->SetString(c, strings_[col.ints[i]]);
+        break;
+      default:
+        row->SetInt(c, col.ints[i]);
+        break;
+    }
+  }
+}
+
+void RowBuffer::SortedOrder(std::vector<uint32_t>* order, std::vector<Group>* groups) const {
+  order->resize(num_rows_);
+  std::iota(order->begin(), order->end(), 0u);
+  // Compare strings by content (ids are in first-seen order, not sorted). Null sorts first.
+  auto str = [&](int col, uint32_t r) -> std::pair<bool, std::string_view> {
+    const Column& c = columns_[col];
+    return {c.present[r] != 0, c.present[r] ? std::string_view(strings_[c.ints[r]]) : ""};
+  };
+  auto num = [&](int col, uint32_t r) -> std::pair<bool, int64_t> {
+    const Column& c = columns_[col];
+    return {c.present[r] != 0, c.ints[r]};
+  };
+  auto container_key = [&](uint32_t r) {
+    return std::make_tuple(str(kContainerIdCol, r), num(kInodeCol, r), str(kPathCol, r));
+  };
+  std::stable_sort(order->begin(), order->end(), [&](uint32_t a, uint32_t b) {
+    auto ka = container_key(a), kb = container_key(b);
+    if (ka != kb) return ka < kb;
+    auto ra = std::make_tuple(columns_[kTimeCol].ints[a], str(kKindCol, a), str(kDeviceCol, a),
+                              num(kPidCol, a));
+    auto rb = std::make_tuple(columns_[kTimeCol].ints[b], str(kKindCol, b), str(kDeviceCol, b),
+                              num(kPidCol, b));
+    return ra < rb;
+  });
+  groups->clear();
+  for (size_t i = 0; i < order->size(); ++i) {
+    if (i == 0 || container_key((*order)[i]) != container_key((*order)[i - 1])) {
+      groups->push_back({i, i});
+    }
+    groups->back().end = i + 1;
+  }
+}
+
+std::vector<parquet::ColumnBatch> RowBuffer::Batches(const std::vector<uint32_t>& order,
+                                                     size_t begin, size_t end) const {
+  std::vector<parquet::ColumnBatch> out(kNumColumns);
+  for (int c = 0; c < kNumColumns; ++c) {
+    parquet::ColumnBatch& b = out[c];
+    const Column& col = columns_[c];
+    b.type = kCatalog[c].type;
+    bool all_present = true;
+    for (size_t k = begin; k < end; ++k) all_present &= col.present[order[k]] != 0;
+    if (!all_present) b.validity.reserve(end - begin);
+    for (size_t k = begin; k < end; ++k) {
+      uint32_t r = order[k];
+      if (!all_present) b.validity.push_back(col.present[r]);
+      if (!col.present[r]) continue;
+      switch (b.type) {
+        case PhysicalType::kDouble:
+          b.doubles.push_back(col.doubles[r]);
+          break;
+        case PhysicalType::kByteArray:
+          b.bytes.Append(strings_[col.ints[r]]);
+          break;
+        default:
+          b.int64s.push_back(col.ints[r]);
+          break;
+      }
+    }
+    b.num_rows = end - begin;
+  }
+  return out;
+}
+
+}  // namespace fgm::store

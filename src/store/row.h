@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// Row and RowBuffer: dataset rows on their way to Parquet. A Row has one slot per catalogue column
+// (null until set); a RowBuffer accumulates rows column by column (strings interned, so a label
+// repeated every second costs 4 bytes a row) and hands them out sorted by container then time, the
+// order that makes delta encoding and dictionary runs effective (anchors.md 6.4: ~2x smaller).
+#pragma once
+
+#include <bitset>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "parquet/column_batch.h"
+#include "store/catalog.h"
+
+namespace fgm::store {
+
+/// One row. Cheap to reuse: Clear() keeps string capacity. Not thread-safe.
+class Row {
+ public:
+  Row();
+
+  /// Setters take catalogue indexes (use Col("name") for compile-time checked constants).
+  /// REQUIRES: the column's physical type matches (FGM_DCHECK).
+  void SetInt(int column, int64_t value);
+  void SetDouble(int column, double value);
+  void SetString(int column, std::string_view value);
+  /// Sets `time` from nanoseconds (stored as milliseconds).
+  void SetTime(TimestampNs time_ns);
+  /// Sets the column when `value` has one; leaves it null otherwise.
+  template <typename Opt>
+  void SetIntIfPresent(int column, const Opt& value) {
+    if (value) SetInt(column, static_cast<int64_t>(*value));
+  }
+
+  bool has(int column) const { return present_[column]; }
+  int64_t GetInt(int column) const { return ints_[column]; }
+  double GetDouble(int column) const { return doubles_[column]; }
+  const std::string& GetString(int column) const { return strings_[column]; }
+  void ClearColumn(int column) { present_[column] = false; }
+  void Clear() { present_.reset(); }
+
+ private:
+  std::bitset<kNumColumns> present_;
+  std::vector<int64_t> ints_;
+  std::vector<double> doubles_;
+  std::vector<std::string> strings_;
+};
+
+/// Accumulates rows column-wise. Not thread-safe.
+class RowBuffer {
+ public:
+  RowBuffer();
+
+  void Append(const Row& row);
+  size_t size() const { return num_rows_; }
+  bool empty() const { return num_rows_ == 0; }
+  /// Approximate heap bytes held (for memory bounds).
+  size_t memory_bytes() const;
+  void Clear();
+
+  /// A run of rows (in sorted order) that belong to one container instance.
+  struct Group {
+    size_t begin = 0;
+    size_t end = 0;
+  };
+
+  /// Row order sorted by (container_id, cgroup_inode, cgroup_path, time, kind, device,
+  /// process_pid), with the runs of equal (container_id, cgroup_inode, cgroup_path) as groups.
+  /// Monitor rows (no container) form their own group first.
+  void SortedOrder(std::vector<uint32_t>* order, std::vector<Group>* groups) const;
+
+  /// Column batches (one per catalogue column, schema order) for rows order[begin..end).
+  std::vector<parquet::ColumnBatch> Batches(const std::vector<uint32_t>& order, size_t begin,
+                                            size_t end) const;
+
+  /// Smallest and largest `time` (ms) in the buffer. REQUIRES: !empty().
+  int64_t min_time_ms() const { return min_time_ms_; }
+  int64_t max_time_ms() const { return max_time_ms_; }
+
+  /// Keeps only the rows for which keep(row_index) is true (used to split by partition).
+  template <typename Pred>
+  RowBuffer Filter(Pred keep) const;
+
+  /// The `time` value (ms) of row i.
+  int64_t TimeMs(size_t i) const { return columns_[0].ints[i]; }
+  /// The string in column `column` of row i, or "" when null.
+  std::string_view StringAt(int column, size_t i) const;
+  /// Copies row i into *row.
+  void GetRow(size_t i, Row* row) const;
+
+ private:
+  struct Column {
+    std::vector<int64_t> ints;     // INT64 values; for strings, interned ids
+    std::vector<double> doubles;   // DOUBLE values
+    std::vector<uint8_t> present;  // one byte a row
+  };
+  uint32_t Intern(std::string_view s);
+
+  std::vector<Column> columns_;
+  std::vector<std::string> strings_;
+  std::unordered_map<std::string, uint32_t> string_ids_;
+  size_t num_rows_ = 0;
+  int64_t min_time_ms_ = 0;
+  int64_t max_time_ms_ = 0;
+};
+
+template <typename Pred>
+RowBuffer RowBuffer::Filter(Pred keep) const {
+  RowBuffer out;
+  Row row;
+  for (size_t i = 0; i < num_rows_; ++i) {
+    if (!keep(i)) continue;
+    GetRow(i, &row);
+    out.Append(row);
+  }
+  return out;
+}
+
+}  // namespace fgm::store
