@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: Apache-2.0
+// Unit tests for CgroupReader: on the fixture trees of test/data/cgroupfs (captured v1/hybrid/
+// docker, hand-built v2 ones) and on temp trees that simulate removal, malformed files, missing
+// controllers, late-enabled controllers and v1-only derivations.
+#include "collector/cgroupfs/cgroup_reader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "collector/cgroupfs/temp_tree_for_testing.h"
+#include "core/file.h"
+#include "core/testing/fake_clock.h"
+
+namespace fgm::collector {
+namespace {
+
+using ::testing::ElementsAre;
+using testing::FixtureTree;
+using ::testing::HasSubstr;
+using testing::kFixtureContainerId;
+using testing::kFixturePodUid;
+using testing::kFixturePodUidUnderscores;
+using testing::TempTree;
+
+std::string Cid() { return std::string(kFixtureContainerId); }
+
+// Reads one raw fixture file and parses it as a single u64 (for cross-checking mapped values).
+uint64_t RawU64(const std::string& path) {
+  auto text = ReadFileToString(path);
+  EXPECT_TRUE(text.ok()) << path;
+  auto v = ParseSingleU64(text.ok() ? *text : "");
+  EXPECT_TRUE(v.ok()) << path;
+  return v.ok() ? *v : 0;
+}
+
+CgroupSnapshot MustRead(const CgroupLayout& layout, const std::string& rel) {
+  auto reader = CgroupReader::Open(layout, rel);
+  EXPECT_TRUE(reader.ok()) << reader.error().ToString();
+  if (!reader.ok()) return {};
+  auto snap = reader->Read();
+  EXPECT_TRUE(snap.ok()) << snap.error().ToString();
+  return snap.ok() ? *snap : CgroupSnapshot{};
+}
+
+// ---- Captured trees (real kernel output from capture.sh) ----
+
+// `cpu_from_cpuacct`: false on hybrid, where usage/user/system come from the unified cpu.stat.
+void ExpectCapturedV1Values(const CgroupSnapshot& s, const std::string& cpuacct_dir,
+                            bool cpu_from_cpuacct) {
+  // Limits set by capture.sh.
+  ASSERT_TRUE(s.cpu_max.has_value());
+  EXPECT_EQ(s.cpu_max->quota_usec, Limit::Of(20000));
+  EXPECT_EQ(s.cpu_max->period_usec, 100000u);
+  EXPECT_EQ(s.v1.cpu_shares, 512u);
+  EXPECT_EQ(s.cpu_weight, CpuSharesToWeight(512));
+  EXPECT_EQ(s.memory_max, Limit::Of(268435456));
+  EXPECT_EQ(s.memory_low, Limit::Of(134217728));
+  EXPECT_EQ(s.pids_max, Limit::Of(64));
+  EXPECT_FALSE(s.memory_high.has_value());  // no v1 twin
+  // Workload: a busy loop under a 20 % quota, 32 MiB of tmpfs, 16 MiB direct write + read.
+  ASSERT_TRUE(s.cpu_usage_usec.has_value());
+  EXPECT_EQ(s.v1.cpuacct_usage_ns, RawU64(cpuacct_dir + "/cpuacct.usage"));
+  EXPECT_GT(*s.cpu_usage_usec, 200'000u);
+  EXPECT_LT(*s.cpu_usage_usec, 5'000'000u);
+  ASSERT_TRUE(s.cpu_user_usec && s.cpu_system_usec);
+  EXPECT_GT(*s.cpu_user_usec, 0u);
+  if (cpu_from_cpuacct) {
+    EXPECT_EQ(*s.cpu_usage_usec, *s.v1.cpuacct_usage_ns / 1000);
+    EXPECT_EQ(*s.cpu_user_usec % 1000, 0u);  // USER_HZ ticks: 10 ms resolution at 100 Hz
+  }
+  ASSERT_TRUE(s.cpu_nr_periods && s.cpu_nr_throttled && s.cpu_throttled_usec);
+  EXPECT_GT(*s.cpu_nr_throttled, 0u);
+  EXPECT_LE(*s.cpu_nr_throttled, *s.cpu_nr_periods);
+  EXPECT_GT(*s.cpu_throttled_usec, 0u);
+  ASSERT_TRUE(s.memory_current.has_value());
+  EXPECT_GE(*s.memory_current, 32u << 20);
+  EXPECT_LT(*s.memory_current, 64u << 20);
+  EXPECT_GE(s.memory_peak.value_or(0), *s.memory_current);
+  EXPECT_EQ(s.memory_stat.Get("shmem"), 33554432u);
+  EXPECT_GE(s.memory_stat.Get("file").value_or(0), 33554432u);
+  EXPECT_TRUE(s.memory_stat.Get("anon").has_value());
+  EXPECT_FALSE(s.memory_stat.Get("total_rss").has_value());
+  ASSERT_TRUE(s.memory_events.has_value());
+  EXPECT_EQ(s.memory_events->oom_kill, 0u);
+  EXPECT_EQ(s.memory_events->max, s.v1.memory_failcnt);
+  EXPECT_EQ(s.v1.under_oom, 0u);
+  // This kernel has swap accounting: memsw files exist, unlimited.
+  EXPECT_TRUE(s.v1.memsw_usage_bytes.has_value());
+  EXPECT_TRUE(s.memory_swap_max && s.memory_swap_max->unlimited());
+  EXPECT_TRUE(s.memory_swap_current.has_value());
+  ASSERT_TRUE(s.pids_current.has_value());
+  EXPECT_GE(*s.pids_current, 1u);
+  ASSERT_TRUE(s.io.has_value());
+  EXPECT_GE(s.io->Totals().wbytes, 16u << 20);
+  EXPECT_GE(s.io->Totals().rbytes, 16u << 20);
+  EXPECT_GE(s.io->Totals().wios, 16u);
+  EXPECT_NE(s.inode, 0u);
+  EXPECT_GE(s.read_latency_ns, 0);
+}
+
+TEST(CgroupReaderFixtures, CapturedV1) {
+  const std::string root = FixtureTree("v1");
+  const std::string rel = "kubepods/burstable/pod" + std::string(kFixturePodUid) + "/" + Cid();
+  CgroupSnapshot s = MustRead(MakeLayoutForTesting(CgroupMode::kV1, root), rel);
+  ExpectCapturedV1Values(s, root + "/cpuacct/" + rel, true);
+  EXPECT_FALSE(s.cpu_pressure.has_value());  // PSI needs the v2 side
+  EXPECT_FALSE(s.populated.has_value());
+}
+
+TEST(CgroupReaderFixtures, CapturedHybridTakesExactCpuAndPsiFromUnified) {
+  const std::string root = FixtureTree("hybrid");
+  const std::string rel = "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" +
+                          std::string(kFixturePodUidUnderscores) + ".slice/cri-containerd-" +
+                          Cid() + ".scope";
+  CgroupSnapshot s = MustRead(MakeLayoutForTesting(CgroupMode::kHybrid, root), rel);
+  ExpectCapturedV1Values(s, root + "/cpuacct/" + rel, false);
+  // usage/user/system come from the unified cpu.stat (microseconds, exact), not cpuacct.
+  CpuStatV2 unified = *ParseCpuStatV2(*ReadFileToString(root + "/unified/" + rel + "/cpu.stat"));
+  EXPECT_EQ(s.cpu_usage_usec, unified.usage_usec);
+  EXPECT_EQ(s.cpu_user_usec, unified.user_usec);
+  // Throttling still comes from v1 cpu.stat (the unified side has no cpu controller).
+  EXPECT_GT(s.cpu_nr_throttled.value_or(0), 0u);
+  ASSERT_TRUE(s.cpu_pressure && s.cpu_pressure->some && s.cpu_pressure->full);
+  EXPECT_GT(s.cpu_pressure->some->total, 0u);  // throttled most of the time
+  EXPECT_TRUE(s.memory_pressure.has_value());
+  EXPECT_TRUE(s.io_pressure.has_value());
+  EXPECT_FALSE(s.irq_pressure.has_value());  // not on this kernel
+  EXPECT_EQ(s.populated, true);
+}
+
+TEST(CgroupReaderFixtures, CapturedDockerWithCoMountedCpuCpuacct) {
+  const std::string root = FixtureTree("docker");
+  CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kV1, root);
+  layout.v1_roots["cpu"] = root + "/cpu,cpuacct";
+  layout.v1_roots["cpuacct"] = root + "/cpu,cpuacct";
+  const std::string rel = "docker/" + Cid();
+  CgroupSnapshot s = MustRead(layout, rel);
+  ExpectCapturedV1Values(s, root + "/cpu,cpuacct/" + rel, true);
+}
+
+// ---- Hand-built v2 trees (make_v2_trees.sh; k is the tree's scale factor) ----
+
+struct V2Expect {
+  const char* tree;
+  std::string rel;
+  uint64_t k;
+  CpuMax cpu_max;
+  Limit memory_max;
+  Limit swap_max;
+  bool irq;
+  std::vector<int32_t> pids;
+};
+
+class CgroupReaderV2Fixtures : public ::testing::TestWithParam<int> {};
+
+std::vector<V2Expect> V2Trees() {
+  const std::string uid(kFixturePodUid), uid_(kFixturePodUidUnderscores);
+  return {
+      {"v2-systemd",
+       "kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" + uid_ +
+           ".slice/cri-containerd-" + Cid() + ".scope",
+       3,
+       CpuMax{Limit::Of(50000), 100000},
+       Limit::Of(536870912),
+       Limit::Of(0),
+       true,
+       {4242, 4250}},
+      {"v2-cgroupfs",
+       "kubepods/burstable/pod" + uid + "/" + Cid(),
+       5,
+       CpuMax{Limit::Of(25000), 100000},
+       Limit::Of(268435456),
+       Limit::Of(0),
+       false,
+       {5151}},
+      {"podman",
+       "machine.slice/libpod-" + Cid() + ".scope",
+       2,
+       CpuMax{Limit::Unlimited(), 100000},
+       Limit::Unlimited(),
+       Limit::Unlimited(),
+       false,
+       {7001, 7002, 7003}},
+      {"kind",
+       "kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice/"
+       "kubelet-kubepods-besteffort-pod" +
+           uid_ + ".slice/cri-containerd-" + Cid() + ".scope",
+       7,
+       CpuMax{Limit::Unlimited(), 100000},
+       Limit::Unlimited(),
+       Limit::Of(0),
+       true,
+       {8080}},
+  };
+}
+
+TEST_P(CgroupReaderV2Fixtures, ReadsEveryV2File) {
+  const V2Expect e = V2Trees()[static_cast<size_t>(GetParam())];
+  SCOPED_TRACE(e.tree);
+  const uint64_t k = e.k;
+  auto reader =
+      CgroupReader::Open(MakeLayoutForTesting(CgroupMode::kV2, FixtureTree(e.tree)), e.rel);
+  ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+  CgroupSnapshot s = *reader->Read();
+  EXPECT_EQ(s.cpu_user_usec, k * 8123456);
+  EXPECT_EQ(s.cpu_system_usec, k * 1234567);
+  EXPECT_EQ(s.cpu_usage_usec, k * (8123456 + 1234567));
+  EXPECT_EQ(s.cpu_nr_periods, k * 4400);
+  EXPECT_EQ(s.cpu_nr_throttled, k * 310);
+  EXPECT_EQ(s.cpu_throttled_usec, k * 9876543);
+  EXPECT_EQ(s.cpu_nr_bursts, 0u);
+  EXPECT_EQ(s.cpu_max, e.cpu_max);
+  EXPECT_EQ(s.cpu_weight, k * 10 + 9);
+  const uint64_t current = k * (23068672 + 8388608 + 1048576);
+  EXPECT_EQ(s.memory_current, current);
+  EXPECT_EQ(s.memory_peak, current + k * 4194304);
+  EXPECT_EQ(s.memory_max, e.memory_max);
+  EXPECT_EQ(s.memory_high, Limit::Unlimited());
+  EXPECT_EQ(s.memory_low, Limit::Of(0));
+  EXPECT_EQ(s.memory_min, Limit::Of(0));
+  EXPECT_EQ(s.memory_swap_current, 0u);
+  EXPECT_EQ(s.memory_swap_max, e.swap_max);
+  EXPECT_EQ(s.memory_stat.Get("anon"), k * 23068672);
+  EXPECT_EQ(s.memory_stat.Get("pgmajfault"), k * 12);
+  EXPECT_EQ(s.memory_stat.entries.size(), 59u);
+  ASSERT_TRUE(s.memory_events.has_value());
+  EXPECT_EQ(s.memory_events->oom_kill, k - 1);
+  EXPECT_EQ(s.memory_events->max, k * 2);
+  EXPECT_EQ(s.memory_events->oom_group_kill, 0u);
+  EXPECT_EQ(s.pids_current, e.pids.size());
+  EXPECT_EQ(s.pids_max, Limit::Unlimited());
+  ASSERT_TRUE(s.io.has_value());
+  ASSERT_EQ(s.io->devices.size(), 2u);
+  EXPECT_EQ(s.io->Totals().wbytes, k * 314773504);
+  EXPECT_EQ(s.io->Totals().rbytes, k * 1459200 + k * 4096);
+  EXPECT_EQ(s.io->Totals().rios, k * 192 + k);
+  ASSERT_TRUE(s.cpu_pressure && s.cpu_pressure->some && s.cpu_pressure->full);
+  EXPECT_EQ(s.cpu_pressure->some->total, k * 7654321);
+  EXPECT_EQ(s.cpu_pressure->full->total, k * 6543210);
+  EXPECT_EQ(s.memory_pressure->some->total, k * 12345);
+  EXPECT_EQ(s.io_pressure->full->total, k * 43210);
+  EXPECT_EQ(s.irq_pressure.has_value(), e.irq);
+  if (e.irq) {
+    EXPECT_FALSE(s.irq_pressure->some.has_value());
+    EXPECT_EQ(s.irq_pressure->full->total, k * 321);
+  }
+  EXPECT_EQ(s.populated, true);
+  EXPECT_FALSE(s.v1.cpu_shares.has_value());
+  EXPECT_THAT(*reader->ReadPids(), ::testing::ElementsAreArray(e.pids));
+}
+
+INSTANTIATE_TEST_SUITE_P(Trees, CgroupReaderV2Fixtures, ::testing::Range(0, 4));
+
+TEST(CgroupReaderFixtures, PodmanConmonScopeHasOnlyProcsAndEvents) {
+  const std::string root = FixtureTree("podman");
+  auto reader = CgroupReader::Open(MakeLayoutForTesting(CgroupMode::kV2, root),
+                                   "machine.slice/libpod-conmon-" + Cid() + ".scope");
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s = *reader->Read();  // every stat file missing: not an error
+  EXPECT_FALSE(s.cpu_usage_usec.has_value());
+  EXPECT_FALSE(s.memory_current.has_value());
+  EXPECT_EQ(s.populated, true);
+  EXPECT_THAT(*reader->ReadPids(), ElementsAre(6999));
+}
+
+// ---- Temp trees ----
+
+class CgroupReaderTempTest : public ::testing::Test {
+ protected:
+  void WriteV2(const std::string& rel) {
+    tree_.Write(rel + "/cgroup.procs", "42\n");
+    tree_.Write(rel + "/cpu.stat", "usage_usec 100\nuser_usec 60\nsystem_usec 40\n");
+    tree_.Write(rel + "/memory.current", "4096\n");
+    tree_.Write(rel + "/memory.max", "max\n");
+  }
+  CgroupLayout V2() const { return MakeLayoutForTesting(CgroupMode::kV2, tree_.root()); }
+
+  TempTree tree_;
+};
+
+TEST_F(CgroupReaderTempTest, RemovedBetweenTicksIsNotFound) {
+  WriteV2("pod/c1");
+  auto reader = CgroupReader::Open(V2(), "/pod/c1/");  // slashes are trimmed
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader->relative_path(), "pod/c1");
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());
+  EXPECT_EQ(s.cpu_usage_usec, 100u);
+  EXPECT_EQ(s.memory_max, Limit::Unlimited());
+  tree_.Remove("pod/c1");
+  Status gone = reader->Read(&s);
+  EXPECT_EQ(gone.code(), StatusCode::kNotFound) << gone.ToString();
+  EXPECT_EQ(reader->ReadPids().error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(CgroupReaderTempTest, OpenFailsWhenCgroupExistsNowhere) {
+  tree_.MakeDir("other");
+  auto r = CgroupReader::Open(V2(), "missing");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(CgroupReaderTempTest, MalformedFileIsInvalidFormatWithPathAndLineButOthersStillRead) {
+  WriteV2("c");
+  tree_.Write("c/cpu.stat", "usage_usec 100\nuser_usec lots\n");
+  auto reader = CgroupReader::Open(V2(), "c");
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s;
+  Status st = reader->Read(&s);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidFormat);
+  EXPECT_THAT(st.message(), HasSubstr(tree_.Path("c/cpu.stat")));
+  EXPECT_THAT(st.message(), HasSubstr("line 2"));
+  EXPECT_EQ(s.memory_current, 4096u);  // the other files were still read
+  EXPECT_FALSE(s.cpu_usage_usec.has_value());
+}
+
+TEST_F(CgroupReaderTempTest, MissingControllerFilesAreAbsentFieldsAndReprobedLater) {
+  tree_.Write("c/cgroup.procs", "");
+  tree_.Write("c/memory.current", "1\n");
+  auto reader = CgroupReader::Open(V2(), "c", CgroupReaderOptions{.absent_reprobe_every = 3});
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());  // read 1: cpu.stat missing -> skipped until read 4
+  EXPECT_FALSE(s.cpu_usage_usec.has_value());
+  EXPECT_FALSE(s.pids_current.has_value());
+  tree_.Write("c/cpu.stat", "usage_usec 7\n");  // the cpu controller gets enabled
+  ASSERT_TRUE(reader->Read(&s).ok());           // read 2
+  EXPECT_FALSE(s.cpu_usage_usec.has_value());
+  ASSERT_TRUE(reader->Read(&s).ok());  // read 3
+  EXPECT_FALSE(s.cpu_usage_usec.has_value());
+  ASSERT_TRUE(reader->Read(&s).ok());  // read 4: probed again
+  EXPECT_EQ(s.cpu_usage_usec, 7u);
+  EXPECT_TRUE(reader->ReadPids()->empty());
+}
+
+TEST_F(CgroupReaderTempTest, KeepFilesOpenSeesNewContentAndHoldsFds) {
+  WriteV2("c");
+  auto reader = CgroupReader::Open(V2(), "c", CgroupReaderOptions{.keep_files_open = true});
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());
+  EXPECT_EQ(reader->open_file_fds_for_testing(), 3u);  // cpu.stat, memory.current, memory.max
+  tree_.Write("c/memory.current", "8192\n");           // same inode, new content
+  ASSERT_TRUE(reader->Read(&s).ok());
+  EXPECT_EQ(s.memory_current, 8192u);
+  auto reopen = CgroupReader::Open(V2(), "c");
+  ASSERT_TRUE(reopen.ok());
+  ASSERT_TRUE(reopen->Read(&s).ok());
+  EXPECT_EQ(reopen->open_file_fds_for_testing(), 0u);
+}
+
+TEST_F(CgroupReaderTempTest, RecreatedCgroupHasNewInode) {
+  WriteV2("c");
+  auto first = CgroupReader::Open(V2(), "c");
+  ASSERT_TRUE(first.ok());
+  tree_.Remove("c");
+  WriteV2("c");
+  auto second = CgroupReader::Open(V2(), "c");
+  ASSERT_TRUE(second.ok());
+  // `first` still holds the old directory open, so its inode number cannot have been reused.
+  EXPECT_NE(first->inode(), second->inode());
+  EXPECT_EQ(first->Read().error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(second->Read()->inode, second->inode());
+}
+
+TEST_F(CgroupReaderTempTest, TimestampsComeFromTheInjectedClock) {
+  WriteV2("c");
+  fgm::testing::FakeClock clock(1'700'000'123'000'000'000);
+  auto reader = CgroupReader::Open(V2(), "c", {}, clock);
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s = *reader->Read();
+  EXPECT_EQ(s.taken_at_ns, 1'700'000'123'000'000'000);
+  EXPECT_EQ(s.read_latency_ns, 0);
+}
+
+TEST_F(CgroupReaderTempTest, V1MemswDerivesSwapAndBlkioPrefersRecursive) {
+  const std::string rel = "docker/x";
+  tree_.Write("memory/" + rel + "/cgroup.procs", "1\n");
+  tree_.Write("memory/" + rel + "/memory.usage_in_bytes", "100\n");
+  tree_.Write("memory/" + rel + "/memory.limit_in_bytes", "1000\n");
+  tree_.Write("memory/" + rel + "/memory.memsw.usage_in_bytes", "150\n");
+  tree_.Write("memory/" + rel + "/memory.memsw.limit_in_bytes", "1500\n");
+  tree_.Write("blkio/" + rel + "/cgroup.procs", "1\n");
+  tree_.Write("blkio/" + rel + "/blkio.throttle.io_service_bytes_recursive",
+              "8:0 Read 10\n8:0 Write 20\nTotal 30\n");
+  tree_.Write("blkio/" + rel + "/blkio.throttle.io_service_bytes", "8:0 Read 999\nTotal 999\n");
+  tree_.Write("cpu/" + rel + "/cgroup.procs", "1\n");
+  tree_.Write("cpu/" + rel + "/cpu.cfs_quota_us", "-1\n");
+  tree_.Write("cpu/" + rel + "/cpu.cfs_period_us", "100000\n");
+  auto reader = CgroupReader::Open(MakeLayoutForTesting(CgroupMode::kV1, tree_.root()), rel);
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s = *reader->Read();
+  EXPECT_EQ(s.memory_swap_current, 50u);
+  EXPECT_EQ(s.memory_swap_max, Limit::Of(500));
+  ASSERT_TRUE(s.io.has_value());
+  EXPECT_EQ(s.io->Totals().rbytes, 10u);  // recursive file, not the local one
+  EXPECT_FALSE(s.io->devices[0].rios.has_value());
+  ASSERT_TRUE(s.cpu_max.has_value());
+  EXPECT_TRUE(s.cpu_max->quota_usec.unlimited());
+  EXPECT_THAT(reader->primary_dir(), HasSubstr("/memory/docker/x"));
+
+  // An old kernel without the _recursive files: the local ones are used.
+  tree_.Remove("blkio/" + rel + "/blkio.throttle.io_service_bytes_recursive");
+  auto old = CgroupReader::Open(MakeLayoutForTesting(CgroupMode::kV1, tree_.root()), rel);
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->Read()->io->Totals().rbytes, 999u);
+}
+
+TEST_F(CgroupReaderTempTest, HybridContainerWithoutUnifiedDirUsesV1Only) {
+  tree_.Write("memory/c/cgroup.procs", "1\n");
+  tree_.Write("memory/c/memory.usage_in_bytes", "5\n");
+  tree_.MakeDir("unified");
+  auto reader = CgroupReader::Open(MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root()), "c");
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s = *reader->Read();
+  EXPECT_EQ(s.memory_current, 5u);
+  EXPECT_FALSE(s.cpu_pressure.has_value());
+}
+
+}  // namespace
+}  // namespace fgm::collector
