@@ -31,6 +31,20 @@ constexpr int kGzipOrZlibRead = kZlibWindowBits + 32;
 // level).
 constexpr int kDefaultGzipLevel = 6;
 
+// The most output each format can produce per input byte, used to reject a page header whose
+// size no stream of this length could honour before allocating for it: deflate's limit is 1032:1;
+// an LZ4 sequence gains at most 255 output bytes per extra input byte; a ZSTD RLE block turns
+// 4 bytes into at most one 128 KiB block.
+constexpr size_t kMaxGzipRatio = 1032;
+constexpr size_t kMaxLz4Ratio = 255;
+constexpr size_t kZstdMaxBlockBytes = 128 << 10;
+// Fixed slack on top of the ratios for headers and short streams.
+constexpr size_t kRatioSlackBytes = 1024;
+
+bool ExceedsRatio(std::string_view input, size_t uncompressed_size, size_t ratio) {
+  return uncompressed_size / ratio > input.size() + kRatioSlackBytes;
+}
+
 struct ZstdContexts {
   ZSTD_CCtx* cctx = nullptr;
   ZSTD_DCtx* dctx = nullptr;
@@ -75,13 +89,17 @@ Status CompressZstd(std::string_view input, int level, std::string* out) {
   return OkStatus();
 }
 
-Status DecompressZstd(std::string_view input, std::string* out) {
+Status DecompressZstd(std::string_view input, size_t size, std::string* out) {
   // A frame that states its size must state ours; frames without it are bounded by the buffer.
   const unsigned long long declared = ZSTD_getFrameContentSize(input.data(), input.size());
   if (declared == ZSTD_CONTENTSIZE_ERROR) return CorruptError("zstd: not a zstd frame");
-  if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != out->size()) {
+  if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != size) {
     return CorruptError("zstd: frame size differs from page header");
   }
+  if (size / kZstdMaxBlockBytes > input.size() / 4 + 1) {
+    return CorruptError("zstd: page header size impossible for this stream");
+  }
+  out->resize(size);
   ZstdContexts& z = Zstd();
   if (z.dctx == nullptr) z.dctx = ZSTD_createDCtx();
   if (z.dctx == nullptr) return InternalError("zstd: cannot create context");
@@ -123,10 +141,14 @@ Status CompressGzip(std::string_view input, int level, std::string* out) {
   return OkStatus();
 }
 
-Status DecompressGzip(std::string_view input, std::string* out) {
-  if (input.size() > kMaxZlibBytes || out->size() > kMaxZlibBytes) {
+Status DecompressGzip(std::string_view input, size_t size, std::string* out) {
+  if (input.size() > kMaxZlibBytes || size > kMaxZlibBytes) {
     return CorruptError("gzip: page too large");
   }
+  if (ExceedsRatio(input, size, kMaxGzipRatio)) {
+    return CorruptError("gzip: page header size impossible for this stream");
+  }
+  out->resize(size);
   ZlibStreams& z = Zlib();
   if (!z.inflate_ready) {
     z.inflate = z_stream{};
@@ -160,22 +182,27 @@ Status DecompressGzip(std::string_view input, std::string* out) {
   return OkStatus();
 }
 
-Status DecompressSnappy(std::string_view input, std::string* out) {
+Status DecompressSnappy(std::string_view input, size_t size, std::string* out) {
   size_t declared = 0;
   if (!snappy::GetUncompressedLength(input.data(), input.size(), &declared)) {
     return CorruptError("snappy: bad length header");
   }
-  if (declared != out->size()) return CorruptError("snappy: size differs from page header");
+  if (declared != size) return CorruptError("snappy: size differs from page header");
+  out->resize(size);
   if (!snappy::RawUncompress(input.data(), input.size(), out->data())) {
     return CorruptError("snappy: corrupt stream");
   }
   return OkStatus();
 }
 
-Status DecompressLz4Raw(std::string_view input, std::string* out) {
-  if (input.size() > kMaxLz4Bytes || out->size() > kMaxLz4Bytes) {
+Status DecompressLz4Raw(std::string_view input, size_t size, std::string* out) {
+  if (input.size() > kMaxLz4Bytes || size > kMaxLz4Bytes) {
     return CorruptError("lz4: page too large");
   }
+  if (ExceedsRatio(input, size, kMaxLz4Ratio)) {
+    return CorruptError("lz4: page header size impossible for this stream");
+  }
+  out->resize(size);
   const int n = LZ4_decompress_safe(input.data(), out->data(), static_cast<int>(input.size()),
                                     static_cast<int>(out->size()));
   // A negative result covers both malformed input and output that would not fit the buffer.
@@ -254,20 +281,20 @@ Status Decompress(CompressionCodec codec, std::string_view input, size_t uncompr
   }
   // Some writers store an empty page body without running the codec over it.
   if (uncompressed_size == 0 && input.empty()) return OkStatus();
-  out->resize(uncompressed_size);
+  // Each codec checks the declared size against what the stream could produce, then sizes *out.
   Status status;
   switch (codec) {
     case CompressionCodec::kSnappy:
-      status = DecompressSnappy(input, out);
+      status = DecompressSnappy(input, uncompressed_size, out);
       break;
     case CompressionCodec::kGzip:
-      status = DecompressGzip(input, out);
+      status = DecompressGzip(input, uncompressed_size, out);
       break;
     case CompressionCodec::kZstd:
-      status = DecompressZstd(input, out);
+      status = DecompressZstd(input, uncompressed_size, out);
       break;
     default:
-      status = DecompressLz4Raw(input, out);
+      status = DecompressLz4Raw(input, uncompressed_size, out);
       break;
   }
   if (!status.ok()) out->clear();

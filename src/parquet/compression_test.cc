@@ -113,6 +113,14 @@ TEST(CompressionTest, DecompressionBombIsRejectedWithinTheDeclaredSize) {
     EXPECT_EQ(Decompress(codec, bomb, 4096, &out).code(), StatusCode::kCorrupt) << CodecName(codec);
     EXPECT_LE(out.capacity(), size_t{64} << 10) << CodecName(codec);
   }
+  // A header claiming 1 GiB for a small stream is refused before anything is allocated.
+  for (CompressionCodec codec : kCompressing) {
+    std::string out;
+    EXPECT_EQ(Decompress(codec, MustCompress(codec, "small page"), size_t{1} << 30, &out).code(),
+              StatusCode::kCorrupt)
+        << CodecName(codec);
+    EXPECT_LT(out.capacity(), size_t{1} << 20) << CodecName(codec);
+  }
   // A ZSTD frame without a content size (streaming writers) is still bounded by the buffer.
   ZSTD_CCtx* cctx = ZSTD_createCCtx();
   ASSERT_EQ(ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 0), 0u);

@@ -75,7 +75,13 @@ Status DecodeDbp(std::string_view data, size_t max_values, std::vector<T>* out, 
     return CorruptError(message);
   };
   if (total > 0) {
-    out->reserve(original_size + total);
+    // Every block costs at least its min delta byte and width bytes, which bounds the values the
+    // data can hold; reserve no more than that even when the header and max_values are loose.
+    const uint64_t max_blocks = c.remaining() / (1 + miniblocks) + 1;
+    const uint64_t reachable = max_blocks > UINT64_MAX / block_size - 1
+                                   ? total
+                                   : std::min(total, 1 + max_blocks * block_size);
+    out->reserve(original_size + static_cast<size_t>(reachable));
     out->push_back(static_cast<T>(internal::ZigZagDecode(first_zz)));
   }
   uint64_t last = static_cast<uint64_t>(internal::ZigZagDecode(first_zz));

@@ -31,19 +31,19 @@ constexpr uint64_t kMaxRunLength = (uint64_t{1} << 31) - 1;
 
 constexpr auto kUnpack32 = internal::MakeUnpack32Table<uint32_t, kMaxRleBitWidth>();
 
-// Packs 8 values of `bit_width` bits LSB-first into exactly bit_width bytes at `out`.
+// Packs 8 values of `bit_width` bits LSB-first into exactly bit_width bytes at `out` (8 values of
+// at most 32 bits fill at most four 64-bit words).
 void PackGroupOf8(const uint32_t* values, int bit_width, uint8_t* out) {
-  uint64_t acc = 0;
-  int bits = 0;
-  for (int i = 0; i < 8; ++i) {
-    acc |= static_cast<uint64_t>(values[i]) << bits;
-    bits += bit_width;
-    while (bits >= 8) {
-      *out++ = static_cast<uint8_t>(acc);
-      acc >>= 8;
-      bits -= 8;
-    }
+  uint64_t words[4] = {};
+  const unsigned width = static_cast<unsigned>(bit_width);
+  for (unsigned i = 0; i < 8; ++i) {
+    const unsigned bit = i * width;
+    const unsigned offset = bit % 64;
+    const uint64_t v = values[i];
+    words[bit / 64] |= v << offset;
+    if (offset + width > 64) words[bit / 64 + 1] |= v >> (64 - offset);
   }
+  std::memcpy(out, words, width);
 }
 
 }  // namespace
@@ -90,8 +90,34 @@ void RleBpEncoder::PutMany(const uint32_t* values, size_t count) {
       if (repeat_count_ == kMaxRunLength) FlushRepeatedRun();
       continue;
     }
+    // At a group boundary outside any run, 8 values that are not all equal can only become a
+    // literal group (a run needs 8 equal values from a boundary), so pack them straight away.
+    if (num_in_group_ == 0 && repeat_count_ == 0 && count - i >= 8) {
+      const uint32_t* g = values + i;
+      const bool all_equal = ((g[0] ^ g[1]) | (g[0] ^ g[2]) | (g[0] ^ g[3]) | (g[0] ^ g[4]) |
+                              (g[0] ^ g[5]) | (g[0] ^ g[6]) | (g[0] ^ g[7])) == 0;
+      if (!all_equal) {
+        AppendLiteralGroup(g);
+        current_value_ = g[7];
+        values_put_ += 8;
+        i += 8;
+        continue;
+      }
+    }
     Put(values[i++]);
   }
+}
+
+void RleBpEncoder::AppendLiteralGroup(const uint32_t* values) {
+  if (literal_groups_ == 0) {
+    literal_header_pos_ = out_.size();
+    out_.push_back('\0');  // header byte, patched by FinishLiteralRun()
+  }
+  uint8_t packed[8 * sizeof(uint32_t)];  // 8 values of at most 32 bits
+  PackGroupOf8(values, bit_width_, packed);
+  out_.append(reinterpret_cast<const char*>(packed), static_cast<size_t>(bit_width_));
+  ++literal_groups_;
+  if (literal_groups_ == kMaxGroupsPerLiteralRun) FinishLiteralRun();
 }
 
 void RleBpEncoder::FlushGroup() {
@@ -101,18 +127,10 @@ void RleBpEncoder::FlushGroup() {
     if (literal_groups_ > 0) FinishLiteralRun();
     return;
   }
-  if (literal_groups_ == 0) {
-    literal_header_pos_ = out_.size();
-    out_.push_back('\0');  // header byte, patched by FinishLiteralRun()
-  }
-  const size_t pos = out_.size();
-  out_.resize(pos + static_cast<size_t>(bit_width_));
-  PackGroupOf8(group_, bit_width_, reinterpret_cast<uint8_t*>(out_.data() + pos));
-  ++literal_groups_;
+  AppendLiteralGroup(group_);
   num_in_group_ = 0;
   // Repeats never span a group boundary that went out as literals: the next group starts afresh.
   repeat_count_ = 0;
-  if (literal_groups_ == kMaxGroupsPerLiteralRun) FinishLiteralRun();
 }
 
 void RleBpEncoder::FinishLiteralRun() {

@@ -26,6 +26,7 @@ class RleBpEncoder {
 
  private:
   void FlushGroup();
+  void AppendLiteralGroup(const uint32_t* values);
   void FinishLiteralRun();
   void FlushRepeatedRun();
 
