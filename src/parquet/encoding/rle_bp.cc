@@ -57,7 +57,9 @@ RleBpEncoder::RleBpEncoder(int bit_width) : bit_width_(bit_width) {
 size_t RleBpEncoder::values_buffered() const { return values_put_; }
 
 void RleBpEncoder::Put(uint32_t value) {
-  FGM_DCHECK(bit_width_ == 32 || (value >> bit_width_) == 0);
+  // A wider value would silently corrupt its neighbours in a bit-packed group.
+  FGM_CHECK((uint64_t{value} >> bit_width_) == 0)
+      << value << " needs more than " << bit_width_ << " bits";
   ++values_put_;
   if (value == current_value_ && repeat_count_ > 0) {
     ++repeat_count_;
@@ -97,6 +99,8 @@ void RleBpEncoder::PutMany(const uint32_t* values, size_t count) {
       const bool all_equal = ((g[0] ^ g[1]) | (g[0] ^ g[2]) | (g[0] ^ g[3]) | (g[0] ^ g[4]) |
                               (g[0] ^ g[5]) | (g[0] ^ g[6]) | (g[0] ^ g[7])) == 0;
       if (!all_equal) {
+        const uint64_t any = g[0] | g[1] | g[2] | g[3] | g[4] | g[5] | g[6] | g[7];
+        FGM_CHECK((any >> bit_width_) == 0) << "value needs more than " << bit_width_ << " bits";
         AppendLiteralGroup(g);
         current_value_ = g[7];
         values_put_ += 8;

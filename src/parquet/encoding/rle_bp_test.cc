@@ -255,6 +255,23 @@ TEST(RleBpTest, RandomGarbageNeverCrashes) {
   }
 }
 
+void PutTooWide() {
+  RleBpEncoder encoder(3);
+  encoder.Put(8);
+}
+
+void PutManyTooWide() {
+  const std::vector<uint32_t> values = {1, 2, 3, 4, 5, 6, 7, 8};
+  RleBpEncoder encoder(3);
+  encoder.PutMany(values.data(), values.size());
+}
+
+TEST(RleBpDeathTest, ValueWiderThanBitWidthAborts) {
+  EXPECT_DEATH(PutTooWide(), "needs more than 3 bits");
+  EXPECT_DEATH(PutManyTooWide(), "needs more than 3 bits");
+  EXPECT_DEATH(RleBpEncoder(33), "bit width");
+}
+
 TEST(RleBpTest, BitWidth) {
   EXPECT_EQ(BitWidth(0), 0);
   EXPECT_EQ(BitWidth(1), 1);
