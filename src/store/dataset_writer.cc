@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <map>
 #include <tuple>
@@ -249,6 +250,16 @@ Status DatasetWriter::Recover() {
 }
 
 void DatasetWriter::Append(const Row& row) {
+  // Segments are cut by the rows' own time, so a segment never straddles its window (and so never
+  // an hour or a day) however late Poll() runs.
+  TimestampNs row_ns = row.GetInt(Col("time")) * kNanosPerMilli;
+  if (row_ns >= segment_deadline_ns_ && !current_->empty()) {
+    FlushJournal();
+    HandOffSegment();
+  }
+  if (row_ns >= segment_deadline_ns_) {
+    segment_deadline_ns_ = NextAlignedTick(row_ns, options_.segment_interval_ns);
+  }
   current_->Append(row);
   std::lock_guard<std::mutex> lock(mutex_);
   ++stats_.rows_appended;
@@ -318,10 +329,13 @@ void DatasetWriter::Poll() {
     FlushJournal();
     next_flush_ns_ = now + options_.flush_interval_ns;
   }
+  // A quiet period (no rows) or a full buffer also ends the segment.
   if (now >= segment_deadline_ns_ || current_->size() >= options_.segment_max_rows) {
     FlushJournal();
     HandOffSegment();
-    segment_deadline_ns_ = NextAlignedTick(now, options_.segment_interval_ns);
+    if (now >= segment_deadline_ns_) {
+      segment_deadline_ns_ = NextAlignedTick(now, options_.segment_interval_ns);
+    }
   }
 }
 
@@ -414,6 +428,7 @@ Status DatasetWriter::CompactAndRetainNow(bool include_open_hours) {
 }
 
 Status DatasetWriter::Maintenance(bool include_open_hours) {
+  std::lock_guard<std::mutex> maintenance_lock(maintenance_mutex_);
   Status first;
   if (options_.compaction) {
     for (const std::string& dir : ListPartitions(options_.root)) {
@@ -601,9 +616,11 @@ Status DatasetWriter::ApplyRetention() {
     bool over_budget = options_.max_disk_bytes > 0 && total > options_.max_disk_bytes;
     if (!too_old && !over_budget) continue;
     if (::unlink(f.path.c_str()) == 0) {
-      total -= f.bytes;
       ++deleted;
+    } else if (errno != ENOENT) {
+      continue;  // still there: it still counts
     }
+    total -= f.bytes;
   }
   if (deleted) {
     // Remove partitions left empty (rmdir fails harmlessly on non-empty ones).

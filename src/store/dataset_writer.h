@@ -130,6 +130,9 @@ class DatasetWriter {
   TimestampNs segment_deadline_ns_ = 0;
   TimestampNs next_flush_ns_ = 0;
 
+  // Serializes compaction and retention between the worker and CompactAndRetainNow().
+  std::mutex maintenance_mutex_;
+
   // Shared with the worker.
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/dataset_writer.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "core/file.h"
+#include "core/strings.h"
+#include "core/testing/fake_clock.h"
+#include "parquet/reader/file_reader.h"
+#include "store/layout.h"
+
+namespace fgm::store {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int kTime = Col("time");
+constexpr int kContainer = Col("container_id");
+constexpr int kCpu = Col("cpu_usage_usec");
+
+// 2026-11-25T10:00:00Z
+constexpr int64_t kT0Ms = 1'795'600'800'000;
+
+struct ReadBack {
+  std::map<std::string, std::vector<int64_t>> times_by_container;  // in file order
+  size_t rows = 0;
+  std::vector<std::string> files;
+};
+
+ReadBack ReadDataset(const std::string& root) {
+  ReadBack out;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    std::string p = e.path().string();
+    if (!e.is_regular_file() || !EndsWith(p, ".parquet")) continue;
+    out.files.push_back(p.substr(root.size() + 1));
+    auto reader = parquet::FileReader::OpenFile(p);
+    EXPECT_TRUE(reader.ok()) << p << ": " << reader.error().ToString();
+    if (!reader.ok()) continue;
+    for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+      std::vector<parquet::ColumnBatch> b;
+      std::vector<int> cols = {kTime, kContainer, kCpu};
+      EXPECT_TRUE((*reader)->ReadRowGroup(rg, cols, &b).ok());
+      size_t vi = 0;
+      for (size_t r = 0; r < b[0].num_rows; ++r) {
+        std::string c = b[1].IsNull(r) ? "" : std::string(b[1].bytes[vi++]);
+        out.times_by_container[c].push_back(b[0].int64s[r]);
+        ++out.rows;
+      }
+    }
+  }
+  std::sort(out.files.begin(), out.files.end());
+  return out;
+}
+
+class DatasetWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/fgm_dataset_test_XXXXXX";
+    root_ = mkdtemp(tmpl);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  DatasetOptions Options() {
+    DatasetOptions o;
+    o.root = root_;
+    o.identifier = "node-a";
+    o.run_id = "run00001";
+    o.clock = &clock_;
+    o.maintenance_interval_ns = 3600 * kNanosPerSecond;  // tests call CompactAndRetainNow
+    return o;
+  }
+
+  // One tick: `containers` rows at the clock's time, then Poll, then advance 1 s.
+  void Tick(DatasetWriter* w, int containers) {
+    for (int c = 0; c < containers; ++c) {
+      Row r;
+      r.SetTime(clock_.WallNs());
+      r.SetString(Col("kind"), "container");
+      r.SetString(kContainer, "c" + std::to_string(c));
+      r.SetInt(kCpu, clock_.WallNs() / kNanosPerMilli);
+      w->Append(r);
+    }
+    w->Poll();
+    clock_.AdvanceNs(kNanosPerSecond);
+  }
+
+  std::string root_;
+  testing::FakeClock clock_{kT0Ms * kNanosPerMilli};
+};
+
+TEST_F(DatasetWriterTest, SegmentsHoldEveryRowSortedByContainerThenTime) {
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  for (int s = 0; s < 150; ++s) Tick(w->get(), 3);
+  ASSERT_TRUE((*w)->Close().ok());
+  ReadBack data = ReadDataset(root_);
+  EXPECT_EQ(data.rows, 450u);
+  ASSERT_EQ(data.times_by_container.size(), 3u);
+  for (auto& [c, times] : data.times_by_container) {
+    EXPECT_EQ(times.size(), 150u);
+    std::set<int64_t> unique(times.begin(), times.end());
+    EXPECT_EQ(unique.size(), 150u) << "duplicates for " << c;
+  }
+  // 60 s aligned segments: 10:00:00-10:00:59, 10:01, 10:02:00-10:02:29.
+  ASSERT_EQ(data.files.size(), 3u);
+  EXPECT_EQ(data.files[0],
+            "dt=2026-11-25/identifier=node-a/seg-20261125T100000Z-run00001-000000.parquet");
+  EXPECT_TRUE(fs::is_empty(JournalDir(root_)));
+  EXPECT_EQ((*w)->stats().rows_written, 450u);
+}
+
+TEST_F(DatasetWriterTest, CompactsAClosedHourIntoOneFilePerPartition) {
+  clock_.SetWallNs((kT0Ms + 3600'000 - 90'000) * kNanosPerMilli);  // 10:58:30
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok());
+  for (int s = 0; s < 240; ++s) Tick(w->get(), 2);  // until 11:02:30
+  clock_.AdvanceNs(5 * 60 * kNanosPerSecond);       // hour 10 is closed + delay
+  ASSERT_TRUE((*w)->Close().ok());
+  ASSERT_TRUE((*w)->CompactAndRetainNow(false).ok());
+  ReadBack data = ReadDataset(root_);
+  EXPECT_EQ(data.rows, 480u);
+  int hourly = 0, segments = 0;
+  for (const auto& f : data.files) {
+    hourly += f.find("/metrics-20261125T10-") != std::string::npos;
+    segments += f.find("/seg-20261125T11") != std::string::npos;
+  }
+  EXPECT_EQ(hourly, 1);
+  EXPECT_EQ(segments, 3);  // hour 11 stays in segments until it closes
+  for (auto& [c, times] : data.times_by_container) {
+    EXPECT_EQ(times.size(), 240u);
+    std::set<int64_t> unique(times.begin(), times.end());
+    EXPECT_EQ(unique.size(), 240u);
+  }
+  // The hourly file has one row group per container, in time order.
+  for (const auto& f : data.files) {
+    if (f.find("metrics-") == std::string::npos) continue;
+    auto reader = parquet::FileReader::OpenFile(root_ + "/" + f);
+    ASSERT_TRUE(reader.ok());
+    EXPECT_EQ((*reader)->num_row_groups(), 2);
+    EXPECT_EQ((*reader)->num_rows(), 180);  // 90 s x 2 containers
+    EXPECT_FALSE(ReplacedFiles(root_ + "/" + f).empty());
+  }
+}
+
+TEST_F(DatasetWriterTest, OpenFinishesAnInterruptedCompaction) {
+  clock_.SetWallNs(kT0Ms * kNanosPerMilli);
+  {
+    auto w = DatasetWriter::Open(Options());
+    ASSERT_TRUE(w.ok());
+    for (int s = 0; s < 130; ++s) Tick(w->get(), 1);
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  std::string dir = PartitionDir(root_, kT0Ms, "node-a");
+  // Simulate a crash after the compacted file was renamed but before the segments were deleted:
+  // back the segments up, compact, then put them back.
+  std::vector<std::pair<std::string, std::string>> saved;
+  for (auto& e : fs::directory_iterator(dir)) {
+    saved.push_back({e.path().string(), *ReadFileToString(e.path().string())});
+  }
+  {
+    auto w = DatasetWriter::Open(Options());
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->CompactAndRetainNow(true).ok());
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  for (auto& [path, bytes] : saved) ASSERT_TRUE(WriteFileAtomically(path, bytes).ok());
+  EXPECT_EQ(ReadDataset(root_).rows, 130u + 130u);  // duplicated on disk right now...
+  auto w = DatasetWriter::Open(Options());          // ...until Open() resolves it
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  ReadBack data = ReadDataset(root_);
+  EXPECT_EQ(data.rows, 130u);
+  EXPECT_EQ(data.files.size(), 1u);
+}
+
+TEST_F(DatasetWriterTest, RetentionByAgeAndByBudget) {
+  auto opts = Options();
+  opts.compaction = false;
+  {
+    auto w = DatasetWriter::Open(opts);
+    ASSERT_TRUE(w.ok());
+    for (int s = 0; s < 600; ++s) Tick(w->get(), 4);  // 10 segments
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  EXPECT_EQ(ReadDataset(root_).files.size(), 10u);
+  opts.retention_ns = 5 * 60 * kNanosPerSecond;  // now is 10:10: keep segments ending after 10:05
+  {
+    auto w = DatasetWriter::Open(opts);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->CompactAndRetainNow(false).ok());
+    EXPECT_EQ((*w)->stats().files_deleted_by_retention, 4u);
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  ReadBack kept = ReadDataset(root_);
+  ASSERT_EQ(kept.files.size(), 6u);
+  EXPECT_NE(kept.files[0].find("seg-20261125T100400Z"), std::string::npos);
+  uint64_t one_file = fs::file_size(root_ + "/" + kept.files[0]);
+  opts.retention_ns = 0;
+  opts.max_disk_bytes = one_file * 2 + one_file / 2;
+  {
+    auto w = DatasetWriter::Open(opts);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->CompactAndRetainNow(false).ok());
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  ReadBack budget = ReadDataset(root_);
+  ASSERT_EQ(budget.files.size(), 2u);  // the newest two
+  EXPECT_NE(budget.files[1].find("seg-20261125T100900Z"), std::string::npos);
+}
+
+// A real crash: a child process appends and polls, then SIGKILLs itself between journal flushes.
+TEST_F(DatasetWriterTest, SigkillLosesAtMostTheFlushIntervalAndIsRecovered) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto w = DatasetWriter::Open(Options());
+    if (!w.ok()) _exit(3);
+    for (int s = 0; s < 95; ++s) Tick(w->get(), 2);  // journal flushed every 2 s of fake time
+    kill(getpid(), SIGKILL);
+    _exit(4);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+  // Segment 0 (60 rows/container) was written; seconds 60..94 are in the journal, minus the last
+  // unflushed interval.
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  EXPECT_EQ((*w)->stats().journals_recovered, 1u);
+  ASSERT_TRUE((*w)->Close().ok());
+  ReadBack data = ReadDataset(root_);
+  for (auto& [c, times] : data.times_by_container) {
+    EXPECT_GE(times.size(), 93u) << c;  // lost at most 2 s
+    EXPECT_LE(times.size(), 95u);
+    std::set<int64_t> unique(times.begin(), times.end());
+    EXPECT_EQ(unique.size(), times.size());
+  }
+  EXPECT_TRUE(fs::is_empty(JournalDir(root_)));
+}
+
+TEST_F(DatasetWriterTest, RejectsBadOptions) {
+  auto o = Options();
+  o.segment_interval_ns = 7 * kNanosPerSecond;  // does not divide an hour
+  EXPECT_EQ(DatasetWriter::Open(o).error().code(), StatusCode::kInvalidArgument);
+  o = Options();
+  o.root = "";
+  EXPECT_FALSE(DatasetWriter::Open(o).ok());
+}
+
+}  // namespace
+}  // namespace fgm::store

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "store/row.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "store/catalog.h"
+
+namespace fgm::store {
+namespace {
+
+constexpr int kTime = Col("time");
+constexpr int kContainer = Col("container_id");
+constexpr int kCpu = Col("cpu_usage_usec");
+constexpr int kMillicores = Col("cpu_usage_millicores");
+
+Row MakeRow(int64_t t_ms, std::string_view container, std::optional<int64_t> cpu) {
+  Row r;
+  r.SetTime(t_ms * kNanosPerMilli);
+  if (!container.empty()) r.SetString(kContainer, container);
+  if (cpu) r.SetInt(kCpu, *cpu);
+  return r;
+}
+
+TEST(CatalogTest, NamesAreUniqueAndSchemaMatches) {
+  std::set<std::string_view> names;
+  for (const ColumnDef& c : Columns()) EXPECT_TRUE(names.insert(c.name).second) << c.name;
+  parquet::Schema schema = DatasetSchema();
+  ASSERT_EQ(schema.columns.size(), Columns().size());
+  EXPECT_EQ(schema.columns[0].name, "time");
+  EXPECT_EQ(schema.columns[0].repetition, parquet::Repetition::kRequired);
+  EXPECT_TRUE(parquet::ValidateSchema(schema).ok());
+  EXPECT_NE(RenderSchemaMarkdown().find("| `cpu_usage_millicores` | DOUBLE | derived |"),
+            std::string::npos);
+}
+
+TEST(RowBufferTest, SortsByContainerThenTimeAndGroups) {
+  RowBuffer buf;
+  buf.Append(MakeRow(2000, "b", 20));
+  buf.Append(MakeRow(1000, "b", 10));
+  buf.Append(MakeRow(1000, "a", 1));
+  buf.Append(MakeRow(1500, "", std::nullopt));  // a monitor row: no container
+  buf.Append(MakeRow(2000, "a", 2));
+  EXPECT_EQ(buf.min_time_ms(), 1000);
+  EXPECT_EQ(buf.max_time_ms(), 2000);
+  std::vector<uint32_t> order;
+  std::vector<RowBuffer::Group> groups;
+  buf.SortedOrder(&order, &groups);
+  ASSERT_EQ(groups.size(), 3u);  // (no container), a, b
+  auto batches = buf.Batches(order, 0, order.size());
+  ASSERT_EQ(batches.size(), static_cast<size_t>(kNumColumns));
+  EXPECT_EQ(batches[kTime].int64s, (std::vector<int64_t>{1500, 1000, 2000, 1000, 2000}));
+  const auto& cpu = batches[kCpu];
+  EXPECT_EQ(cpu.validity, (std::vector<uint8_t>{0, 1, 1, 1, 1}));
+  EXPECT_EQ(cpu.int64s, (std::vector<int64_t>{1, 2, 10, 20}));
+  EXPECT_EQ(batches[kContainer].bytes.size(), 4u);
+  EXPECT_EQ(batches[kContainer].bytes[0], "a");
+  EXPECT_TRUE(batches[kMillicores].IsNull(0));
+  EXPECT_EQ(batches[kMillicores].num_values(), 0u);
+  // Group b only.
+  auto b = buf.Batches(order, groups[2].begin, groups[2].end);
+  EXPECT_EQ(b[kCpu].int64s, (std::vector<int64_t>{10, 20}));
+  EXPECT_TRUE(b[kCpu].validity.empty());  // all present: no validity vector
+}
+
+TEST(RowBufferTest, RoundTripsRowsAndInternsStrings) {
+  RowBuffer buf;
+  Row r = MakeRow(5, "container-with-a-long-identifier-that-repeats", 7);
+  r.SetDouble(kMillicores, 250.5);
+  for (int i = 0; i < 1000; ++i) buf.Append(r);
+  Row out;
+  buf.GetRow(999, &out);
+  EXPECT_EQ(out.GetString(kContainer), "container-with-a-long-identifier-that-repeats");
+  EXPECT_EQ(out.GetDouble(kMillicores), 250.5);
+  EXPECT_FALSE(out.has(Col("memory_usage_bytes")));
+  // 1000 rows share one interned string.
+  EXPECT_LT(buf.memory_bytes(), 1000u * kNumColumns * 8 * 2);
+}
+
+}  // namespace
+}  // namespace fgm::store
