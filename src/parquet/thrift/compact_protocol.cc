@@ -28,8 +28,6 @@ uint32_t ZigZag32(int32_t v) {
 uint64_t ZigZag64(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
-int32_t UnZigZag32(uint32_t u) { return static_cast<int32_t>((u >> 1) ^ (~(u & 1) + 1)); }
-int64_t UnZigZag64(uint64_t u) { return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1)); }
 
 }  // namespace
 
@@ -158,10 +156,6 @@ Status CompactReader::DecodeFieldHeader(int16_t* last_id, FieldHeader* field) {
   return OkStatus();
 }
 
-Status CompactReader::ReadFieldHeader(FieldHeader* field) {
-  return DecodeFieldHeader(&last_field_id_, field);
-}
-
 Status CompactReader::ReadListHeader(CType* element_type, uint32_t* size) {
   if (pos_ >= data_.size()) return Corrupt("truncated list header");
   const auto byte = static_cast<uint8_t>(data_[pos_++]);
@@ -235,22 +229,6 @@ Status CompactReader::ReadI16(int16_t* value) {
   return OkStatus();
 }
 
-Status CompactReader::ReadI32(int32_t* value) {
-  uint32_t u = 0;
-  Status s = ReadVarint32(&u);
-  if (!s.ok()) return s;
-  *value = UnZigZag32(u);
-  return OkStatus();
-}
-
-Status CompactReader::ReadI64(int64_t* value) {
-  uint64_t u = 0;
-  Status s = ReadVarint64(&u);
-  if (!s.ok()) return s;
-  *value = UnZigZag64(u);
-  return OkStatus();
-}
-
 Status CompactReader::ReadDouble(double* value) {
   if (remaining() < kDoubleBytes) return Corrupt("truncated double");
   uint64_t bits = 0;
@@ -283,7 +261,7 @@ Status CompactReader::ReadString(std::string* value) {
   return OkStatus();
 }
 
-Status CompactReader::ReadVarint64(uint64_t* value) {
+Status CompactReader::ReadVarint64Slow(uint64_t* value) {
   uint64_t result = 0;
   for (int i = 0; i < kMaxVarintBytes; ++i) {
     if (pos_ >= data_.size()) return Corrupt("truncated varint");
@@ -299,9 +277,9 @@ Status CompactReader::ReadVarint64(uint64_t* value) {
   return Corrupt("varint longer than 10 bytes");
 }
 
-Status CompactReader::ReadVarint32(uint32_t* value) {
+Status CompactReader::ReadVarint32Slow(uint32_t* value) {
   uint64_t v = 0;
-  Status s = ReadVarint64(&v);
+  Status s = ReadVarint64Slow(&v);
   if (!s.ok()) return s;
   if (v > std::numeric_limits<uint32_t>::max()) return Corrupt("varint overflows 32 bits");
   *value = static_cast<uint32_t>(v);

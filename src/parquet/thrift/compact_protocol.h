@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -168,7 +169,24 @@ class CompactReader {
   Status ReadStructEnd();
   /// Next field header of the current struct; type kStop at its end. kCorrupt for an invalid type
   /// nibble or a field id outside int16.
-  Status ReadFieldHeader(FieldHeader* field);
+  Status ReadFieldHeader(FieldHeader* field) {
+    // Inline fast path for the common short form (delta 1..15, valid type); the rest, including
+    // every error, goes through DecodeFieldHeader.
+    if (pos_ < data_.size()) {
+      const auto byte = static_cast<uint8_t>(data_[pos_]);
+      const uint8_t type = byte & 0x0F;
+      const int id = last_field_id_ + (byte >> 4);
+      if ((byte >> 4) != 0 && type != 0 && type <= static_cast<uint8_t>(CType::kUuid) &&
+          id <= std::numeric_limits<int16_t>::max()) {
+        ++pos_;
+        field->type = static_cast<CType>(type);
+        field->id = static_cast<int16_t>(id);
+        last_field_id_ = field->id;
+        return OkStatus();
+      }
+    }
+    return DecodeFieldHeader(&last_field_id_, field);
+  }
 
   /// List/set header. *size is at most remaining(), since every element takes at least one byte;
   /// a larger claim is kCorrupt. kCorrupt also for an element type that is not a value type.
@@ -181,17 +199,40 @@ class CompactReader {
   Status ReadBool(bool* value);
   Status ReadI8(int8_t* value);
   Status ReadI16(int16_t* value);
-  Status ReadI32(int32_t* value);
-  Status ReadI64(int64_t* value);
+  Status ReadI32(int32_t* value) {
+    uint32_t u = 0;
+    Status s = ReadVarint32(&u);
+    *value = static_cast<int32_t>((u >> 1) ^ (~(u & 1) + 1));  // un-zigzag
+    return s;
+  }
+  Status ReadI64(int64_t* value) {
+    uint64_t u = 0;
+    Status s = ReadVarint64(&u);
+    *value = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));  // un-zigzag
+    return s;
+  }
   Status ReadDouble(double* value);
   /// A view into the input (valid as long as the input); no copy.
   Status ReadBinary(std::string_view* value);
   /// Copies the bytes into *value, reusing its capacity.
   Status ReadString(std::string* value);
   /// Unsigned LEB128 of at most 10 bytes whose value fits in 64 bits.
-  Status ReadVarint64(uint64_t* value);
+  Status ReadVarint64(uint64_t* value) {
+    // Inline fast path: ids, enum values, small counts and lengths are single-byte varints.
+    if (pos_ < data_.size() && static_cast<uint8_t>(data_[pos_]) < 0x80) {
+      *value = static_cast<uint8_t>(data_[pos_++]);
+      return OkStatus();
+    }
+    return ReadVarint64Slow(value);
+  }
   /// Unsigned LEB128 whose value fits in 32 bits.
-  Status ReadVarint32(uint32_t* value);
+  Status ReadVarint32(uint32_t* value) {
+    if (pos_ < data_.size() && static_cast<uint8_t>(data_[pos_]) < 0x80) {
+      *value = static_cast<uint8_t>(data_[pos_++]);
+      return OkStatus();
+    }
+    return ReadVarint32Slow(value);
+  }
 
   /// Skips the value of `field`, whatever its type: nested structs, lists, sets and maps are walked
   /// (honouring kMaxDepth); a bool field's value is in its header, so nothing is consumed.
@@ -209,6 +250,8 @@ class CompactReader {
   // Skips a value at nesting `depth` (the depth of the container holding it).
   Status SkipValue(CType type, int depth);
   Status SkipStruct(int depth);
+  Status ReadVarint64Slow(uint64_t* value);
+  Status ReadVarint32Slow(uint32_t* value);
   // Decodes a field header whose short-form delta is relative to *last_id, and updates *last_id.
   Status DecodeFieldHeader(int16_t* last_id, FieldHeader* field);
 

@@ -461,7 +461,8 @@ TEST(CompactReaderTest, RejectsLengthsBeyondTheInput) {
 TEST(CompactReaderTest, RejectsInvalidTypes) {
   FieldHeader f;
   for (int type : {14, 15}) {
-    CompactReader r(Bytes({0x10 | type, 0x00}));
+    const std::string bytes = Bytes({0x10 | type, 0x00});
+    CompactReader r(bytes);  // the reader only views its input
     Status s = r.ReadFieldHeader(&f);
     EXPECT_EQ(s.code(), StatusCode::kCorrupt);
     EXPECT_THAT(s.message(), HasSubstr("invalid field type"));
