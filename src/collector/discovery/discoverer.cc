@@ -21,7 +21,7 @@ namespace {
 
 // A pod slice lists ~40 entries (its control files plus its containers) in ~2 KB; system.slice
 // or docker/ with many containers need tens of KB. Buffers start here and double when needed.
-constexpr size_t kInitialDirentBuffer = 32 * 1024;
+constexpr size_t kInitialDirentBuffer = 8 * 1024;
 // Room kept free for each getdents64 call: a record is at most 19 + 256 bytes, rounded to 8, and
 // a few KB lets each call return many records.
 constexpr size_t kMinFreeDirentSpace = 4096;
