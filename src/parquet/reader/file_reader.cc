@@ -85,7 +85,7 @@ Status FileReader::Init() {
   if (!metadata.ok()) return metadata.error().WithContext("footer");
   metadata_ = std::move(metadata).value();
   auto schema = FromSchemaElements(metadata_.schema);
-  if (!schema.ok()) return schema.error().WithContext("schema");
+  if (!schema.ok()) return schema.error();  // its messages already start with "schema:"
   schema_ = std::move(schema).value();
   for (const ColumnSpec& c : schema_.columns) {
     if (c.type == PhysicalType::kFixedLenByteArray && c.type_length <= 0) {
