@@ -4,9 +4,11 @@
 #include "collector/cgroupfs/cgroup_reader.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <bitset>
 #include <cerrno>
 
@@ -17,14 +19,7 @@ namespace {
 
 using Hierarchy = CgroupReader::Hierarchy;
 
-// Why keep_files_open defaults to false (measured on the dev VM: kernel 6.18, 2 vCPUs, hybrid
-// layout, 1,000 reads of the 21 files a hybrid cgroup offers, Release build):
-//   openat + pread + close per file:  see the integration test "KeepOpenVersusReopenCost", which
-//   prints both figures; keeping fds saves the openat/close pair (~1-2 us per file), i.e. ~30 us
-//   per container per tick, 3 ms per tick at 100 containers. The cost is ~20 fds per container
-//   and removed cgroups pinned until read, so the saving is not worth it at our scale.
-// (The constant exists so the header can point here.)
-[[maybe_unused]] constexpr const char* kKeepOpenMeasurement = "see comment above";
+std::atomic<size_t> g_kept_fds{0};
 
 // Values gathered from v1 files that only make sense together; combined in Finish().
 struct V1Pending {
@@ -368,6 +363,44 @@ const char* V1ControllerName(Hierarchy h) {
 
 }  // namespace
 
+size_t KeptFileFdsInUse() { return g_kept_fds.load(std::memory_order_relaxed); }
+
+size_t KeptFileFdsCap() {
+  // Half of the soft RLIMIT_NOFILE, read once: the other half stays free for re-opened files,
+  // directory fds, output files and sockets. 1024 (the usual default soft limit) -> 512.
+  static const size_t kCap = [] {
+    struct rlimit rl {};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return size_t{512};
+    return static_cast<size_t>(rl.rlim_cur / 2);
+  }();
+  return kCap;
+}
+
+CgroupReader::KeptFd& CgroupReader::KeptFd::operator=(KeptFd&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    fd_ = std::move(other.fd_);
+  }
+  return *this;
+}
+
+bool CgroupReader::KeptFd::TryKeep(ScopedFd& fd) {
+  Reset();
+  size_t in_use = g_kept_fds.load(std::memory_order_relaxed);
+  do {
+    if (in_use >= KeptFileFdsCap()) return false;
+  } while (!g_kept_fds.compare_exchange_weak(in_use, in_use + 1, std::memory_order_relaxed));
+  fd_ = std::move(fd);
+  return true;
+}
+
+void CgroupReader::KeptFd::Reset() {
+  if (fd_.valid()) {
+    fd_.Reset();
+    g_kept_fds.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
 Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_view relative_path,
                                         CgroupReaderOptions options, Clock& clock) {
   FGM_CHECK(std::string_view(kFiles[kIoServiceBytesRecursive].name) ==
@@ -455,7 +488,7 @@ Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
   if (fd < 0) return ErrnoError(std::string("open ") + name, errno);
   ScopedFd owned(fd);
   Status s = PreadWhole(fd, &buf_);
-  if (s.ok() && options_.keep_files_open) state.fd = std::move(owned);
+  if (s.ok() && options_.keep_files_open) state.fd.TryKeep(owned);  // else closed below
   return s.WithContext(name);
 }
 

@@ -280,7 +280,9 @@ class CgroupReaderTempTest : public ::testing::Test {
 
 TEST_F(CgroupReaderTempTest, RemovedBetweenTicksIsNotFound) {
   WriteV2("pod/c1");
-  auto reader = CgroupReader::Open(V2(), "/pod/c1/");  // slashes are trimmed
+  // Re-open mode: on a plain filesystem a kept fd still reads an unlinked file, whereas on
+  // cgroupfs it fails with ENODEV; the integration test checks removal in both modes.
+  auto reader = CgroupReader::Open(V2(), "/pod/c1/", CgroupReaderOptions{.keep_files_open = false});
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(reader->relative_path(), "pod/c1");
   CgroupSnapshot s;
@@ -333,20 +335,32 @@ TEST_F(CgroupReaderTempTest, MissingControllerFilesAreAbsentFieldsAndReprobedLat
   EXPECT_TRUE(reader->ReadPids()->empty());
 }
 
-TEST_F(CgroupReaderTempTest, KeepFilesOpenSeesNewContentAndHoldsFds) {
+TEST_F(CgroupReaderTempTest, KeepFilesOpenSeesNewContentAndCountsFds) {
   WriteV2("c");
-  auto reader = CgroupReader::Open(V2(), "c", CgroupReaderOptions{.keep_files_open = true});
-  ASSERT_TRUE(reader.ok());
+  const size_t kept_before = KeptFileFdsInUse();
+  {
+    auto reader = CgroupReader::Open(V2(), "c");  // keep_files_open is the default
+    ASSERT_TRUE(reader.ok());
+    CgroupSnapshot s;
+    ASSERT_TRUE(reader->Read(&s).ok());
+    EXPECT_EQ(reader->open_file_fds_for_testing(), 3u);  // cpu.stat, memory.current, memory.max
+    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 3);
+    EXPECT_LE(KeptFileFdsInUse(), KeptFileFdsCap());
+    tree_.Write("c/memory.current", "8192\n");  // same inode, new content
+    ASSERT_TRUE(reader->Read(&s).ok());
+    EXPECT_EQ(s.memory_current, 8192u);
+    CgroupReader moved = std::move(*reader);  // moving keeps the count
+    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 3);
+    ASSERT_TRUE(moved.Read(&s).ok());
+  }
+  EXPECT_EQ(KeptFileFdsInUse(), kept_before);  // released with the reader
   CgroupSnapshot s;
-  ASSERT_TRUE(reader->Read(&s).ok());
-  EXPECT_EQ(reader->open_file_fds_for_testing(), 3u);  // cpu.stat, memory.current, memory.max
-  tree_.Write("c/memory.current", "8192\n");           // same inode, new content
-  ASSERT_TRUE(reader->Read(&s).ok());
-  EXPECT_EQ(s.memory_current, 8192u);
-  auto reopen = CgroupReader::Open(V2(), "c");
+  auto reopen = CgroupReader::Open(V2(), "c", CgroupReaderOptions{.keep_files_open = false});
   ASSERT_TRUE(reopen.ok());
   ASSERT_TRUE(reopen->Read(&s).ok());
+  EXPECT_EQ(s.memory_current, 8192u);
   EXPECT_EQ(reopen->open_file_fds_for_testing(), 0u);
+  EXPECT_EQ(KeptFileFdsInUse(), kept_before);
 }
 
 TEST_F(CgroupReaderTempTest, RecreatedCgroupHasNewInode) {
