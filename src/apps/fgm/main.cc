@@ -3,7 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <exception>
 
+#include "apps/fgm/commands.h"
 #include "apps/fgm/version.h"
 
 int main(int argc, char** argv) {
@@ -11,13 +13,16 @@ int main(int argc, char** argv) {
                "to explore them"};
   app.set_version_flag("--version", std::string("fgm ") + FGM_VERSION_STRING);
   app.require_subcommand(0, 1);
+  int exit_code = 0;
+  fgm::app::AddInspectCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fgm: internal error: %s\n", e.what());
+    return 70;
   }
-  if (app.get_subcommands().empty()) {
-    std::fputs(app.help().c_str(), stdout);
-  }
-  return 0;
+  if (app.get_subcommands().empty()) std::fputs(app.help().c_str(), stdout);
+  return exit_code;
 }

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+// Subcommand registration. Each Add*Command adds its CLI11 subcommand and sets *exit_code when it
+// runs; the work itself lives in the libraries.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace fgm::app {
+
+void AddInspectCommand(CLI::App& app, int* exit_code);
+
+}  // namespace fgm::app
