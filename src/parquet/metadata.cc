@@ -10,12 +10,15 @@
 // - Encoding values (in encodings lists and page headers), PageEncodingStats.page_type,
 //   Repetition and ConvertedType are kept as their integer: they are informational, or the schema
 //   and page decoders reject them with a precise message (e.g. VECTOR repetition is kUnsupported).
+// On write, a SchemaElement logical type of Kind::kNone or kOther is omitted: there is no union
+// member to write for it (kOther stands for members we do not model).
 #include "parquet/metadata.h"
 
 #include <algorithm>
 #include <string>
 #include <utility>
 
+#include "core/check.h"
 #include "core/result.h"
 #include "parquet/thrift/compact_protocol.h"
 
