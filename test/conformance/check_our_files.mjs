@@ -13,14 +13,24 @@ import os from "node:os";
 import path from "node:path";
 
 import { DuckDBInstance } from "@duckdb/node-api";
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import {
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  readColumnIndex,
+  readOffsetIndex,
+} from "hyparquet";
+import { parquetHeader } from "hyparquet/src/column.js";
 import { compressors } from "hyparquet-compressors";
 
 import {
   Report,
   compareDump,
   checkChunkStats,
+  compareKeys,
   compareValues,
+  computeStats,
+  duckLogicalToConf,
   duckToConf,
   hyparquetToConf,
   parseDuckStat,
@@ -28,6 +38,7 @@ import {
   runTool,
   sameKey,
   show,
+  showKey,
 } from "./lib.mjs";
 
 const ALL_READERS = ["duckdb", "hyparquet", "fgm"];
@@ -81,25 +92,6 @@ function expectedDuckTypes(col) {
     default:
       return [{ BOOLEAN: "BOOLEAN", INT32: "INTEGER", INT64: "BIGINT", FLOAT: "FLOAT", DOUBLE: "DOUBLE", BYTE_ARRAY: "BLOB" }[col.physical_type]];
   }
-}
-
-/** Maps DuckDB's parquet_schema logical_type text to our logical type string. */
-function duckLogicalToConf(text) {
-  if (text === null || text === undefined) return null;
-  let m;
-  if (/^StringType\(/.test(text)) return "STRING";
-  if (/^DateType\(/.test(text)) return "DATE";
-  // DuckDB 1.5 prints the int8 bitWidth as a raw character ("\b" for 8, "@" for 64).
-  if ((m = /^IntType\(bitWidth=([\s\S]+?), isSigned=(\w+)\)/.exec(text))) {
-    const bits = /^\d+$/.test(m[1]) ? Number(m[1]) : m[1].length === 1 ? m[1].charCodeAt(0) : NaN;
-    return `INTEGER(${bits},${m[2] === "1" || m[2] === "true"})`;
-  }
-  if ((m = /^TimestampType\(isAdjustedToUTC=(\w+), unit=TimeUnit\((.*)\)\)/.exec(text))) {
-    const unit = /MILLIS=MilliSeconds/.test(m[2]) ? "MILLIS" : /MICROS=MicroSeconds/.test(m[2]) ? "MICROS" : /NANOS=NanoSeconds/.test(m[2]) ? "NANOS" : "?";
-    return `TIMESTAMP(${unit},${m[1] === "1" || m[1] === "true"})`;
-  }
-  if ((m = /^DecimalType\(scale=(\d+), precision=(\d+)\)/.exec(text))) return `DECIMAL(${m[2]},${m[1]})`;
-  return `OTHER:${text}`;
 }
 
 /** ConvertedType values allowed next to a logical type (the legacy annotation old readers use). */
@@ -354,6 +346,100 @@ function checkHyparquetStats(report, where, col, chunk, values) {
   }
 }
 
+/**
+ * The page index (offset index + column index) of one chunk against the chunk's values: page
+ * locations must point at data page headers whose row counts add up, and each page's null count,
+ * null flag and min/max must describe the rows the offset index assigns to it.
+ */
+async function checkPageIndex(report, where, file, el, col, chunk, values) {
+  const meta = chunk.meta_data;
+  if (values.length === 0) return;
+  if (chunk.offset_index_offset === undefined) {
+    report.fail(where, "no offset index (FileWriter writes the page index by default)");
+    return;
+  }
+  const read = async (offset, length) => {
+    const start = Number(offset);
+    return { view: new DataView(await file.slice(start, start + Number(length))), offset: 0 };
+  };
+  const oi = readOffsetIndex(await read(chunk.offset_index_offset, chunk.offset_index_length));
+  const locs = oi.page_locations;
+  const firstRows = locs.map((l) => Number(l.first_row_index));
+  if (firstRows[0] !== 0 || firstRows.some((r, i) => i > 0 && r <= firstRows[i - 1]) || firstRows.at(-1) >= values.length) {
+    report.fail(where, `offset index first_row_index ${show(firstRows)} is not an increasing partition of ${values.length} rows`);
+    return;
+  }
+  if (Number(locs[0].offset) !== Number(meta.data_page_offset)) {
+    report.fail(where, `first page location ${locs[0].offset} != data_page_offset ${meta.data_page_offset}`);
+  }
+  const chunkStart = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+  const chunkEnd = chunkStart + Number(meta.total_compressed_size);
+  const bounds = firstRows.map((r, i) => [r, i + 1 < firstRows.length ? firstRows[i + 1] : values.length]);
+  for (const [i, loc] of locs.entries()) {
+    const off = Number(loc.offset);
+    const size = Number(loc.compressed_page_size);
+    if (off + size > chunkEnd || (i + 1 < locs.length && off + size > Number(locs[i + 1].offset))) {
+      report.fail(where, `page ${i} at ${off} (+${size}) overlaps the next page or leaves the chunk`);
+      continue;
+    }
+    const reader = await read(off, size);
+    let header;
+    try {
+      header = parquetHeader(reader);
+    } catch (e) {
+      report.fail(where, `page ${i}: no page header at offset index location ${off}: ${e.message}`);
+      continue;
+    }
+    const rows = header.data_page_header_v2?.num_rows ?? header.data_page_header?.num_values;
+    if (!header.type?.startsWith("DATA_PAGE")) report.fail(where, `page ${i}: offset index points at a ${header.type}`);
+    else if (rows !== bounds[i][1] - bounds[i][0]) report.fail(where, `page ${i}: header has ${rows} rows, offset index implies ${bounds[i][1] - bounds[i][0]}`);
+    if (reader.offset + header.compressed_page_size !== size) {
+      report.fail(where, `page ${i}: offset index size ${size} != header ${reader.offset} + data ${header.compressed_page_size}`);
+    }
+  }
+  // parquet.thrift (ColumnIndex.min_values): when all non-null values of a page are NaN, a
+  // TYPE_ORDER column must not have a column index at all (null_pages may only flag pages of nulls).
+  const nanOnlyPage = bounds.findIndex(([a, b]) => {
+    const page = values.slice(a, b);
+    return page.some((v) => v !== null) && computeStats(page, col).min === undefined;
+  });
+  if (chunk.column_index_offset === undefined) {
+    if (nanOnlyPage < 0 && ["INT32", "INT64", "FLOAT", "DOUBLE"].includes(col.physical_type)) {
+      report.fail(where, "no column index for a numeric column");
+    }
+    return;
+  }
+  if (nanOnlyPage >= 0) {
+    const [a, b] = bounds[nanOnlyPage];
+    report.fail(where, `column index written although page ${nanOnlyPage} (rows ${a}..${b - 1}) has only NaN besides nulls; the format forbids a column index for such a chunk`);
+  }
+  const ci = readColumnIndex(await read(chunk.column_index_offset, chunk.column_index_length), el, RAW_PARSERS);
+  if (ci.null_pages.length !== locs.length) {
+    report.fail(where, `column index has ${ci.null_pages.length} pages, offset index ${locs.length}`);
+    return;
+  }
+  const mins = [];
+  const maxs = [];
+  for (const [i, [a, b]] of bounds.entries()) {
+    const page = values.slice(a, b);
+    const exp = computeStats(page, col);
+    const pw = `${where} page ${i} (rows ${a}..${b - 1})`;
+    if (ci.null_pages[i] !== (exp.nulls === page.length)) report.fail(pw, `column index null_pages ${ci.null_pages[i]} with ${exp.nulls}/${page.length} nulls`);
+    if (ci.null_counts && Number(ci.null_counts[i]) !== exp.nulls) report.fail(pw, `column index null_count ${ci.null_counts[i]}, expected ${exp.nulls}`);
+    if (ci.null_pages[i] || exp.min === undefined || parseLogical(col.logical_type).kind === "DECIMAL") continue;
+    const min = hyparquetStatKey(ci.min_values[i], col);
+    const max = hyparquetStatKey(ci.max_values[i], col);
+    if (!sameKey(min, exp.min)) report.fail(pw, `column index min ${showKey(min)}, expected ${showKey(exp.min)}`);
+    if (!sameKey(max, exp.max)) report.fail(pw, `column index max ${showKey(max)}, expected ${showKey(exp.max)}`);
+    mins.push(min);
+    maxs.push(max);
+  }
+  // A declared order is a promise readers use to binary-search pages.
+  const ordered = (keys, dir) => keys.every((k, i) => i === 0 || compareKeys(keys[i - 1], k) * dir <= 0);
+  if (ci.boundary_order === "ASCENDING" && !(ordered(mins, 1) && ordered(maxs, 1))) report.fail(where, "column index says ASCENDING but page bounds are not");
+  if (ci.boundary_order === "DESCENDING" && !(ordered(mins, -1) && ordered(maxs, -1))) report.fail(where, "column index says DESCENDING but page bounds are not");
+}
+
 async function checkWithHyparquet(dir, entry, report) {
   const where = `hyparquet ${entry.file}`;
   const file = await asyncBufferFromFile(path.join(dir, entry.file));
@@ -362,6 +448,7 @@ async function checkWithHyparquet(dir, entry, report) {
   const groups = metadata.row_groups.map((g) => Number(g.num_rows));
   if (show(groups) !== show(entry.row_group_rows)) report.fail(where, `row groups ${show(groups)}, expected ${show(entry.row_group_rows)}`);
   const leaves = metadata.schema.slice(1);
+  const typedLeaves = leaves.map((el) => ({ ...el })); // before the types are stripped below
   entry.columns.forEach((col, i) => {
     const el = leaves[i];
     const cw = `${where}:${col.name}`;
@@ -378,16 +465,18 @@ async function checkWithHyparquet(dir, entry, report) {
     if (kv.get(key) !== value) report.fail(`${where} key-value`, `${show(key)} = ${show(kv.get(key))}, expected ${show(value)}`);
   }
   let start = 0;
-  metadata.row_groups.forEach((g, gi) => {
+  for (const [gi, g] of metadata.row_groups.entries()) {
     const n = Number(g.num_rows);
-    entry.columns.forEach((col, i) => {
+    for (const [i, col] of entry.columns.entries()) {
       const chunk = g.columns[i];
       const cw = `${where}:${col.name} row group ${gi}`;
       if (chunk?.meta_data?.codec !== col.codec) report.fail(cw, `codec ${chunk?.meta_data?.codec}, expected ${col.codec}`);
-      checkHyparquetStats(report, cw, col, chunk, col.values.slice(start, start + n));
-    });
+      const values = col.values.slice(start, start + n);
+      checkHyparquetStats(report, cw, col, chunk, values);
+      await checkPageIndex(report, cw, file, typedLeaves[i], col, chunk, values);
+    }
     start += n;
-  });
+  }
   const rows = await parquetReadObjects({ file, metadata, compressors, utf8: false });
   report.counts.files++;
   if (rows.length !== entry.num_rows) report.fail(where, `read ${rows.length} rows, expected ${entry.num_rows}`);

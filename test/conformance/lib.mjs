@@ -46,6 +46,7 @@ export class Report {
 
 /** JSON.stringify that shows BigInts and keeps output short. */
 export function show(v) {
+  if (Object.is(v, -0)) return "-0";
   const s = JSON.stringify(v, (_, x) => (typeof x === "bigint" ? `${x}n` : x));
   if (s === undefined) return String(v);
   return s.length > 160 ? s.slice(0, 157) + "..." : s;
@@ -243,6 +244,47 @@ export function compareValues(report, key, where, col, expected, actual, rowGrou
     }
   }
   return n;
+}
+
+/** Maps DuckDB's parquet_schema logical_type text to our logical type string. */
+export function duckLogicalToConf(text) {
+  if (text === null || text === undefined) return null;
+  let m;
+  if (/^StringType\(/.test(text)) return "STRING";
+  if (/^DateType\(/.test(text)) return "DATE";
+  // DuckDB 1.5 prints the int8 bitWidth as a raw character ("\b" for 8, "@" for 64).
+  if ((m = /^IntType\(bitWidth=([\s\S]+?), isSigned=(\w+)\)/.exec(text))) {
+    const bits = /^\d+$/.test(m[1]) ? Number(m[1]) : m[1].length === 1 ? m[1].charCodeAt(0) : NaN;
+    return `INTEGER(${bits},${m[2] === "1" || m[2] === "true"})`;
+  }
+  if ((m = /^TimestampType\(isAdjustedToUTC=(\w+), unit=TimeUnit\((.*)\)\)/.exec(text))) {
+    const unit = /MILLIS=MilliSeconds/.test(m[2]) ? "MILLIS" : /MICROS=MicroSeconds/.test(m[2]) ? "MICROS" : /NANOS=NanoSeconds/.test(m[2]) ? "NANOS" : "?";
+    return `TIMESTAMP(${unit},${m[1] === "1" || m[1] === "true"})`;
+  }
+  if ((m = /^DecimalType\(scale=(\d+), precision=(\d+)\)/.exec(text))) return `DECIMAL(${m[2]},${m[1]})`;
+  return `OTHER:${text}`;
+}
+
+/**
+ * Our logical type string for a DuckDB parquet_schema row: the LogicalType when present (it wins
+ * over the legacy ConvertedType), else the ConvertedType's meaning (TIMESTAMP_MILLIS/MICROS imply
+ * isAdjustedToUTC=true), else null. Anything outside FGM's set is "OTHER".
+ */
+export function expectedLogicalFromDuckSchema(row) {
+  if (row.logical_type !== null && row.logical_type !== undefined) {
+    const l = duckLogicalToConf(row.logical_type);
+    return l.startsWith("OTHER:") ? "OTHER" : l;
+  }
+  const c = row.converted_type;
+  if (c === null || c === undefined) return null;
+  let m;
+  if (c === "UTF8") return "STRING";
+  if (c === "DATE") return "DATE";
+  if ((m = /^(U?)INT_(8|16|32|64)$/.exec(c))) return `INTEGER(${m[2]},${m[1] !== "U"})`;
+  if (c === "TIMESTAMP_MILLIS") return "TIMESTAMP(MILLIS,true)";
+  if (c === "TIMESTAMP_MICROS") return "TIMESTAMP(MICROS,true)";
+  if (c === "DECIMAL") return `DECIMAL(${Number(row.precision)},${Number(row.scale)})`;
+  return "OTHER";
 }
 
 // ---- statistics -----------------------------------------------------------------------------------
