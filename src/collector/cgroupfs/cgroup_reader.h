@@ -112,9 +112,11 @@ struct CgroupReaderOptions {
   /// Keep each file's fd open across ticks and pread at offset 0 (kernfs regenerates the text),
   /// instead of openat + pread + close every tick. Measured on the dev VM (Linux 6.18, 2 vCPUs,
   /// hybrid layout, 26 files per cgroup, Release build, host under build load), see the
-  /// integration test KeepOpenVersusReopenCost: re-opening costs 470-560 us per cgroup read,
-  /// keeping fds open 100-150 us (openat + close of a kernfs file is ~15 us here). At 100
-  /// containers that is ~50 ms versus ~12 ms of CPU per 1 Hz tick, so it is the default.
+  /// integration test KeepOpenVersusReopenCost: re-opening costs 360-560 us per cgroup read,
+  /// keeping fds open 90-150 us (openat + close of a kernfs file is ~8-15 us here). At 100
+  /// containers that is ~45 ms versus ~12 ms of CPU per 1 Hz tick, so it is the default.
+  /// A kept fd of a removed cgroup fails with ENODEV (kernfs deactivates the node), so
+  /// removal is still noticed on the next read.
   /// The price: one fd per file (~26 per container) and one seq_file page (4 KiB of kernel
   /// memory, charged to the monitor's memory cgroup) per open file, ~100 KiB per container.
   /// Kept fds are capped process-wide at half of RLIMIT_NOFILE's soft limit (see
@@ -151,7 +153,8 @@ class CgroupReader {
   ///   kNotFound       the cgroup was removed (a file vanished with ENOENT/ENODEV and the
   ///                   directory is gone). Normal during container teardown; do not log.
   ///   kInvalidFormat  a file did not parse; the message has the full path and line number. The
-  ///                   caller logs once per (path, code).
+  ///                   caller logs once per (path, code). `*out` still holds the values of
+  ///                   every other file, for callers that prefer partial data to none.
   ///   kIo / kResourceExhausted  the kernel refused a read.
   /// A file missing because its controller is not enabled only leaves its fields absent.
   Status Read(CgroupSnapshot* out);

@@ -114,13 +114,22 @@ class TestCgroup {
   }
 
   /// Forks a child that joins every hierarchy of this cgroup FIRST (memory is charged to the
-  /// cgroup a page is first touched in), then runs `body` and exits. Returns the child PID.
-  pid_t Spawn(void (*body)(int ready_fd), int* ready_read_fd) {
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return -1;
+  /// cgroup a page is first touched in), then runs body(ready_fd, go_fd) and exits: the child
+  /// writes a byte to ready_fd at points the parent waits for (WaitReady) and may block on go_fd
+  /// until the parent says go (SignalGo). Returns the child PID, or -1.
+  pid_t Spawn(void (*body)(int ready_fd, int go_fd)) {
+    int ready[2];
+    int go[2];
+    if (::pipe2(ready, O_CLOEXEC) != 0) return -1;
+    if (::pipe2(go, O_CLOEXEC) != 0) {
+      ::close(ready[0]);
+      ::close(ready[1]);
+      return -1;
+    }
     pid_t pid = ::fork();
     if (pid == 0) {
-      ::close(pipe_fds[0]);
+      ::close(ready[0]);
+      ::close(go[1]);
       char buf[16];
       int len = std::snprintf(buf, sizeof buf, "%d", ::getpid());
       for (const std::string& f : procs_files_) {
@@ -128,13 +137,26 @@ class TestCgroup {
         if (fd < 0 || ::write(fd, buf, static_cast<size_t>(len)) != len) ::_exit(100);
         ::close(fd);
       }
-      body(pipe_fds[1]);
+      body(ready[1], go[0]);
       ::_exit(0);
     }
-    ::close(pipe_fds[1]);
+    ::close(ready[1]);
+    ::close(go[0]);
     if (pid > 0) children_.push_back(pid);
-    *ready_read_fd = pipe_fds[0];
+    ready_fd_.Reset(ready[0]);
+    go_fd_.Reset(go[1]);
     return pid;
+  }
+
+  /// Blocks until the last spawned child writes its next ready byte; false if it died first.
+  bool WaitReady() {
+    char c = 0;
+    return ::read(ready_fd_.get(), &c, 1) == 1;
+  }
+  /// Lets the last spawned child continue past its go_fd read.
+  void SignalGo() {
+    char c = 'g';
+    (void)!::write(go_fd_.get(), &c, 1);
   }
 
   /// Waits for the child's exit status (and forgets it).
@@ -184,20 +206,19 @@ class TestCgroup {
   std::vector<std::string> created_;
   std::vector<std::string> procs_files_;
   std::vector<pid_t> children_;
+  ScopedFd ready_fd_;
+  ScopedFd go_fd_;
   std::string error_;
 };
 
-// Blocks until the child writes its ready byte (or dies).
-bool WaitReady(int fd) {
-  char c = 0;
-  ssize_t n = ::read(fd, &c, 1);
-  ::close(fd);
-  return n == 1;
-}
-
+// Child side of the ready/go handshake (async-signal-safe: only read/write).
 void SignalReady(int fd) {
   char c = 'r';
   (void)!::write(fd, &c, 1);
+}
+void WaitGo(int fd) {
+  char c = 0;
+  (void)!::read(fd, &c, 1);
 }
 
 class RealCgroupTest : public ::testing::Test {
@@ -249,7 +270,7 @@ TEST_F(RealCgroupTest, DetectsThisHostsLayoutConsistentlyWithMountinfo) {
               layout_.v1_roots.size());
 }
 
-void BurnForever(int ready_fd) {
+void BurnForever(int ready_fd, int /*go_fd*/) {
   SignalReady(ready_fd);
   volatile uint64_t spin = 0;
   for (;;) spin = spin + 1;
@@ -260,10 +281,9 @@ TEST_F(RealCgroupTest, CpuBurnerUnderQuarterCoreQuotaReads250Millicores) {
   ASSERT_TRUE(cg.ok()) << cg.error();
   ASSERT_TRUE(cg.SetCpuQuota(25000, 100000));
   cg.BoostCpuWeight();
-  int ready = -1;
-  pid_t child = cg.Spawn(&BurnForever, &ready);
+  pid_t child = cg.Spawn(&BurnForever);
   ASSERT_GT(child, 0);
-  ASSERT_TRUE(WaitReady(ready));
+  ASSERT_TRUE(cg.WaitReady());
 
   auto reader = CgroupReader::Open(layout_, cg.name());
   ASSERT_TRUE(reader.ok()) << reader.error().ToString();
@@ -304,7 +324,9 @@ TEST_F(RealCgroupTest, CpuBurnerUnderQuarterCoreQuotaReads250Millicores) {
   EXPECT_GT(b.read_latency_ns, 0);
 }
 
-void Allocate200MiBAndWait(int ready_fd) {
+void Allocate200MiBAndWait(int ready_fd, int go_fd) {
+  SignalReady(ready_fd);  // joined: the parent measures the baseline RSS/PSS now
+  WaitGo(go_fd);
   const size_t size = 200 * kMiB;
   void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) ::_exit(101);
@@ -316,10 +338,19 @@ void Allocate200MiBAndWait(int ready_fd) {
 TEST_F(RealCgroupTest, Allocation200MiBShowsInMemoryUsageAndSmapsRollup) {
   TestCgroup cg(layout_, UniqueName());
   ASSERT_TRUE(cg.ok()) << cg.error();
-  int ready = -1;
-  pid_t child = cg.Spawn(&Allocate200MiBAndWait, &ready);
+  pid_t child = cg.Spawn(&Allocate200MiBAndWait);
   ASSERT_GT(child, 0);
-  ASSERT_TRUE(WaitReady(ready));
+  ASSERT_TRUE(cg.WaitReady());
+  // The forked child shares its parent's pages (libraries, heap; under ASan also shadow memory)
+  // copy-on-write; they count in its RSS and PSS but were charged to the parent's cgroup. So
+  // smaps_rollup is compared as the growth from this baseline, the cgroup's usage as is.
+  PssReader pss("");
+  PssTickReport base = pss.Read(std::vector<int32_t>{child}, 100 * kNanosPerMilli);
+  ASSERT_EQ(base.samples.size(), 1u);
+  const double base_rss = static_cast<double>(base.samples[0].rollup.Rss.value_or(0)) * 1024;
+  const double base_pss = static_cast<double>(base.samples[0].rollup.Pss.value_or(0)) * 1024;
+  cg.SignalGo();
+  ASSERT_TRUE(cg.WaitReady());
 
   auto reader = CgroupReader::Open(layout_, cg.name());
   ASSERT_TRUE(reader.ok());
@@ -332,17 +363,19 @@ TEST_F(RealCgroupTest, Allocation200MiBShowsInMemoryUsageAndSmapsRollup) {
   EXPECT_NEAR(static_cast<double>(s.memory_stat.Get("anon").value_or(0)), target, 0.05 * target);
   EXPECT_GE(s.memory_peak.value_or(0), *s.memory_current);
 
-  PssReader pss("");
   PssTickReport r = pss.Read(std::vector<int32_t>{child}, 100 * kNanosPerMilli);
   ASSERT_EQ(r.samples.size(), 1u) << "errors " << r.errors << " gone " << r.gone;
+  ASSERT_TRUE(r.samples[0].fresh);
   const SmapsRollup& roll = r.samples[0].rollup;
   const double rss = static_cast<double>(roll.Rss.value_or(0)) * 1024;
   const double pss_bytes = static_cast<double>(roll.Pss.value_or(0)) * 1024;
-  std::printf("smaps_rollup: Rss %.1f MiB, Pss %.1f MiB, Anonymous %.1f MiB, read in %.0f us\n",
-              rss / kMiB, pss_bytes / kMiB, roll.Anonymous.value_or(0) * 1024.0 / kMiB,
-              r.samples[0].read_cost_ns / 1000.0);
-  EXPECT_NEAR(rss, target, 0.05 * target);
-  EXPECT_NEAR(pss_bytes, target, 0.05 * target);
+  std::printf(
+      "smaps_rollup: Rss %.1f MiB (+%.1f), Pss %.1f MiB (+%.1f), Anonymous %.1f MiB, read in %.0f "
+      "us\n",
+      rss / kMiB, (rss - base_rss) / kMiB, pss_bytes / kMiB, (pss_bytes - base_pss) / kMiB,
+      roll.Anonymous.value_or(0) * 1024.0 / kMiB, r.samples[0].read_cost_ns / 1000.0);
+  EXPECT_NEAR(rss - base_rss, target, 0.05 * target);
+  EXPECT_NEAR(pss_bytes - base_pss, target, 0.05 * target);
 
   // /proc/<pid>/status and stat agree with smaps_rollup's Rss (same per-mm counters, ~1 %).
   auto proc = ProcDir::Open("");
@@ -356,7 +389,7 @@ TEST_F(RealCgroupTest, Allocation200MiBShowsInMemoryUsageAndSmapsRollup) {
   EXPECT_NEAR(stat_rss, rss, 0.01 * rss);
 }
 
-void AllocateUntilKilled(int ready_fd) {
+void AllocateUntilKilled(int ready_fd, int /*go_fd*/) {
   SignalReady(ready_fd);
   const size_t chunk = 16 * kMiB;
   for (int i = 0; i < 32; ++i) {  // 512 MiB, far above the 64 MiB limit
@@ -379,10 +412,9 @@ TEST_F(RealCgroupTest, AllocationOverLimitIsOomKilledAndCounted) {
   const uint64_t kills_before =
       before.memory_events ? before.memory_events->oom_kill.value_or(0) : 0;
 
-  int ready = -1;
-  pid_t child = cg.Spawn(&AllocateUntilKilled, &ready);
+  pid_t child = cg.Spawn(&AllocateUntilKilled);
   ASSERT_GT(child, 0);
-  WaitReady(ready);
+  cg.WaitReady();
   int status = cg.Wait(child);
   ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
   EXPECT_EQ(WTERMSIG(status), SIGKILL);
@@ -434,15 +466,12 @@ TEST_F(RealCgroupTest, RemovedBetweenTicksIsNotFoundAndLeaksNoFds) {
 TEST_F(RealCgroupTest, KeepOpenVersusReopenCost) {
   TestCgroup cg(layout_, UniqueName());
   ASSERT_TRUE(cg.ok());
-  int ready = -1;
-  pid_t child = cg.Spawn(
-      [](int fd) {
-        SignalReady(fd);
-        for (;;) ::pause();
-      },
-      &ready);
+  pid_t child = cg.Spawn([](int ready_fd, int /*go_fd*/) {
+    SignalReady(ready_fd);
+    for (;;) ::pause();
+  });
   ASSERT_GT(child, 0);
-  ASSERT_TRUE(WaitReady(ready));
+  ASSERT_TRUE(cg.WaitReady());
   auto reopen =
       CgroupReader::Open(layout_, cg.name(), CgroupReaderOptions{.keep_files_open = false});
   auto keep = CgroupReader::Open(layout_, cg.name(), CgroupReaderOptions{.keep_files_open = true});
