@@ -33,6 +33,8 @@ struct V1Pending {
 
 struct ApplyContext {
   CgroupSnapshot* out;
+  MemoryStat* stat_buffer;  ///< last tick's memory.stat entries, reused to avoid allocations
+  MemoryStat* v1_scratch;   ///< v1 memory.stat before renaming, reused likewise
   V1Pending pending;
 };
 
@@ -503,18 +505,17 @@ bool CgroupReader::CgroupRemoved() const {
 }
 
 Status CgroupReader::Read(CgroupSnapshot* out) {
-  // Reset every field but keep the memory.stat vector's capacity (~60 entries per tick).
+  // Reset every field, but keep last tick's memory.stat entries (~60 strings) to parse into.
   MemoryStat stat_buffer = std::move(out->memory_stat);
-  stat_buffer.entries.clear();
   *out = CgroupSnapshot();
-  out->memory_stat = std::move(stat_buffer);
 
   const int64_t start_ns = clock_->MonotonicNs();
   out->taken_at_ns = clock_->WallNs();
   out->inode = inode_;
   ++reads_;
 
-  ApplyContext ctx{.out = out, .pending = {}};
+  ApplyContext ctx{
+      .out = out, .stat_buffer = &stat_buffer, .v1_scratch = &v1_stat_scratch_, .pending = {}};
   std::bitset<kNumFiles> read_ok;
   bool missing_any = false;
   Status first_parse_error;

@@ -220,7 +220,8 @@ class CgroupReader {
   uint64_t inode_ = 0;
   int64_t reads_ = 0;
   std::vector<FileState> files_;
-  std::string buf_;  ///< reused for every file
+  std::string buf_;             ///< reused for every file
+  MemoryStat v1_stat_scratch_;  ///< v1 memory.stat before renaming, reused across ticks
 };
 
 }  // namespace fgm::collector

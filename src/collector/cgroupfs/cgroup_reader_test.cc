@@ -363,6 +363,26 @@ TEST_F(CgroupReaderTempTest, KeepFilesOpenSeesNewContentAndCountsFds) {
   EXPECT_EQ(KeptFileFdsInUse(), kept_before);
 }
 
+TEST_F(CgroupReaderTempTest, ReusedSnapshotIsFullyRefreshed) {
+  WriteV2("c");
+  tree_.Write("c/memory.stat", "anon 1\nfile 2\n");
+  tree_.Write("c/pids.current", "3\n");
+  auto reader = CgroupReader::Open(V2(), "c");
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());
+  EXPECT_EQ(s.memory_stat.Get("file"), 2u);
+  tree_.Write("c/memory.stat", "anon 10\nfile 20\n");
+  ASSERT_TRUE(reader->Read(&s).ok());
+  EXPECT_EQ(s.memory_stat.Get("anon"), 10u);
+  EXPECT_EQ(s.memory_stat.Get("file"), 20u);
+  EXPECT_EQ(s.memory_stat.entries.size(), 2u);
+  tree_.Write("c/memory.stat", "garbage\n");  // a bad tick leaves no stale values behind
+  EXPECT_EQ(reader->Read(&s).code(), StatusCode::kInvalidFormat);
+  EXPECT_TRUE(s.memory_stat.empty());
+  EXPECT_EQ(s.pids_current, 3u);
+}
+
 TEST_F(CgroupReaderTempTest, RecreatedCgroupHasNewInode) {
   WriteV2("c");
   auto first = CgroupReader::Open(V2(), "c");

@@ -24,18 +24,31 @@ void MemoryStat::Set(std::string_view key, uint64_t value) {
   entries.emplace_back(std::string(key), value);
 }
 
+void MemoryStat::AssignAt(size_t index, std::string_view key, uint64_t value) {
+  if (index < entries.size()) {
+    auto& [k, v] = entries[index];
+    if (k != key) k.assign(key);  // reuses k's buffer; equal in steady state, so no copy at all
+    v = value;
+  } else {
+    entries.emplace_back(std::string(key), value);
+  }
+}
+
+Status ParseMemoryStatInto(std::string_view text, MemoryStat* out) {
+  size_t n = 0;
+  Status s = internal::ForEachKeyValue(
+      text, [&](std::string_view key, uint64_t v) { out->AssignAt(n++, key, v); });
+  out->entries.resize(s.ok() ? n : 0);
+  return s;
+}
+
 Result<MemoryStat> ParseMemoryStat(std::string_view text) {
   MemoryStat out;
-  // 64 covers every key of a 6.x v2 memory.stat (~60) without regrowth.
-  constexpr size_t kTypicalKeys = 64;
-  out.entries.reserve(kTypicalKeys);
-  FGM_RETURN_IF_ERROR(internal::ForEachKeyValue(text, [&](std::string_view key, uint64_t v) {
-    out.entries.emplace_back(std::string(key), v);
-  }));
+  FGM_RETURN_IF_ERROR(ParseMemoryStatInto(text, &out));
   return out;
 }
 
-MemoryStat V1MemoryStatToV2Names(const MemoryStat& v1) {
+void V1MemoryStatToV2NamesInto(const MemoryStat& v1, MemoryStat* out) {
   static constexpr std::pair<std::string_view, std::string_view> kRenames[] = {
       {"rss", "anon"},          {"cache", "file"},
       {"rss_huge", "anon_thp"}, {"mapped_file", "file_mapped"},
@@ -55,18 +68,25 @@ MemoryStat V1MemoryStatToV2Names(const MemoryStat& v1) {
       break;
     }
   }
-  MemoryStat out;
-  out.entries.reserve(v1.entries.size() / 2 + 2);
+  // Keys of one memory.stat are unique and the mapping is one-to-one, so positional assignment
+  // cannot create duplicates.
+  size_t n = 0;
   for (const auto& [key, value] : v1.entries) {
     std::string_view k = key;
     if (StartsWith(k, "hierarchical_")) {
-      out.Set(k, value);
+      out->AssignAt(n++, k, value);
     } else if (has_totals && StartsWith(k, kTotalPrefix)) {
-      out.Set(v2_name(k.substr(kTotalPrefix.size())), value);
+      out->AssignAt(n++, v2_name(k.substr(kTotalPrefix.size())), value);
     } else if (!has_totals) {
-      out.Set(v2_name(k), value);
+      out->AssignAt(n++, v2_name(k), value);
     }
   }
+  out->entries.resize(n);
+}
+
+MemoryStat V1MemoryStatToV2Names(const MemoryStat& v1) {
+  MemoryStat out;
+  V1MemoryStatToV2NamesInto(v1, &out);
   return out;
 }
 

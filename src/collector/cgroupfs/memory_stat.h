@@ -26,10 +26,16 @@ struct MemoryStat {
   std::optional<uint64_t> Get(std::string_view key) const;
   /// Adds or replaces `key`.
   void Set(std::string_view key, uint64_t value);
+  /// Overwrites entry `index` (appends when index == size()), reusing the key string's buffer.
+  void AssignAt(size_t index, std::string_view key, uint64_t value);
   bool empty() const { return entries.empty(); }
 };
 /// Parses v2 or v1 memory.stat verbatim. kInvalidFormat on an empty file or a malformed line.
 Result<MemoryStat> ParseMemoryStat(std::string_view text);
+/// The same into an existing MemoryStat, overwriting it. The kernel prints the same keys in the
+/// same order every time, so re-parsing into last tick's object allocates nothing. On error
+/// `*out` is left empty.
+Status ParseMemoryStatInto(std::string_view text, MemoryStat* out);
 
 /// Maps a parsed v1 memory.stat to v2 key names, using the hierarchical total_* keys (v2's
 /// memory.stat is hierarchical too). Renamed: total_rss -> anon, total_cache -> file,
@@ -38,6 +44,8 @@ Result<MemoryStat> ParseMemoryStat(std::string_view text);
 /// swap, ...). hierarchical_memory_limit / hierarchical_memsw_limit are kept as they are. The
 /// cgroup-local keys are dropped. If the file has no total_* keys at all, local keys are used.
 MemoryStat V1MemoryStatToV2Names(const MemoryStat& v1);
+/// The same into an existing MemoryStat (overwritten; its strings are reused).
+void V1MemoryStatToV2NamesInto(const MemoryStat& v1, MemoryStat* out);
 
 /// v2 memory.events and memory.events.local: counts of times each boundary was hit. "max" counts
 /// allocations that hit memory.max (v1's failcnt is the closest twin); oom_kill counts processes

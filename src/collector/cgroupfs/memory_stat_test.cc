@@ -82,6 +82,27 @@ TEST(ParseMemoryStat, EmptyGarbageAndOverflow) {
   EXPECT_EQ(ParseMemoryStat("anon 18446744073709551615\n")->Get("anon"), UINT64_MAX);
 }
 
+TEST(ParseMemoryStatInto, ReusesKeyStringsAndHandlesChangedOrErrors) {
+  MemoryStat s;
+  ASSERT_TRUE(ParseMemoryStatInto("workingset_refault_anon 1\nanon 2\n", &s).ok());
+  const char* key_buffer = s.entries[0].first.data();  // longer than the small-string buffer
+  ASSERT_TRUE(ParseMemoryStatInto("workingset_refault_anon 5\nanon 6\n", &s).ok());
+  EXPECT_EQ(s.entries[0].first.data(), key_buffer);  // same key: no reallocation
+  EXPECT_EQ(s.Get("workingset_refault_anon"), 5u);
+  EXPECT_EQ(s.Get("anon"), 6u);
+  ASSERT_TRUE(ParseMemoryStatInto("file 9\n", &s).ok());  // fewer, different keys
+  EXPECT_EQ(s.entries.size(), 1u);
+  EXPECT_EQ(s.Get("file"), 9u);
+  EXPECT_FALSE(s.Get("anon").has_value());
+  EXPECT_FALSE(ParseMemoryStatInto("file x\n", &s).ok());
+  EXPECT_TRUE(s.empty());
+  MemoryStat v2;
+  V1MemoryStatToV2NamesInto(*ParseMemoryStat("total_rss 1\ntotal_cache 2\n"), &v2);
+  V1MemoryStatToV2NamesInto(*ParseMemoryStat("total_rss 3\n"), &v2);
+  EXPECT_EQ(v2.entries.size(), 1u);
+  EXPECT_EQ(v2.Get("anon"), 3u);
+}
+
 TEST(MemoryStatSet, ReplacesOrAppends) {
   MemoryStat s;
   s.Set("a", 1);
