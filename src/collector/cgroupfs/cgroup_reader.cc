@@ -83,7 +83,7 @@ struct FileSpec {
     return OkStatus();                                      \
   }
 
-// Index constants for fallbacks; checked by static_assert below.
+// Indexes of the files that have fallbacks; CgroupReader::Open checks they still match kFiles.
 constexpr int kIoServiceBytesRecursive = 33;
 constexpr int kIoServicedRecursive = 34;
 

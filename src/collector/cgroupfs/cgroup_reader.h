@@ -111,10 +111,11 @@ struct CgroupSnapshot {
 struct CgroupReaderOptions {
   /// Keep each file's fd open across ticks and pread at offset 0 (kernfs regenerates the text),
   /// instead of openat + pread + close every tick. Measured on the dev VM (Linux 6.18, 2 vCPUs,
-  /// hybrid layout, 26 files per cgroup, Release build, host under build load), see the
-  /// integration test KeepOpenVersusReopenCost: re-opening costs 360-560 us per cgroup read,
-  /// keeping fds open 90-150 us (openat + close of a kernfs file is ~8-15 us here). At 100
-  /// containers that is ~45 ms versus ~12 ms of CPU per 1 Hz tick, so it is the default.
+  /// hybrid layout, 26 files per cgroup, Release build) by the integration test
+  /// KeepOpenVersusReopenCost: per cgroup read, re-opening costs ~190 us on a quiet host and
+  /// 360-560 us under build load; keeping fds open ~48 us and 90-150 us (openat + close of a
+  /// kernfs file is 5-15 us here). At 100 containers that is 19-56 ms versus 5-15 ms of CPU per
+  /// 1 Hz tick, a 4x difference, so it is the default.
   /// A kept fd of a removed cgroup fails with ENODEV (kernfs deactivates the node), so
   /// removal is still noticed on the next read.
   /// The price: one fd per file (~26 per container) and one seq_file page (4 KiB of kernel

@@ -47,7 +47,7 @@ PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns) 
   std::vector<int32_t> due;
   for (int32_t pid : unique) {
     const PidState& st = state_.at(pid);
-    if (!st.has_value || st.next_due_tick <= tick_) {
+    if (st.next_due_tick <= tick_) {  // 0 for a new PID: due at once
       due.push_back(pid);
     } else {
       ++report.reused;

@@ -16,7 +16,10 @@
 //      what is left of the budget. Exception: the first read of a tick always starts, so big
 //      processes are not starved forever; the tick's overrun is bounded by one read.
 //   4. PIDs not due, or deferred, keep their last value with its timestamp. State of PIDs absent
-//      from the list (exited, or left the container) is dropped.
+//      from the list (exited, or left the container) is dropped. A failed read (other than the
+//      process being gone) backs off like a successful one, so a failing PID costs little.
+// State is keyed by PID: a PID reused by a new process between two ticks inherits one back-off
+// interval of the old one's state (rare: Linux hands out PIDs cyclically).
 //
 //   PssReader pss(host_root);
 //   PssTickReport r = pss.Read(pids, /*budget_ns=*/10 * kNanosPerMilli);

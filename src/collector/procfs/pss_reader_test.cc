@@ -170,6 +170,17 @@ TEST_F(PssReaderTest, VanishedAndDroppedPidsAreForgotten) {
   EXPECT_EQ(reader_.tracked_pids(), 0u);
 }
 
+TEST_F(PssReaderTest, NeverReadablePidBacksOffToo) {
+  proc_.Add(9, 3 * kMs);
+  proc_.Fail(9);
+  PssTickReport r1 = Tick({9});
+  EXPECT_EQ(r1.errors, 1u);
+  EXPECT_TRUE(r1.samples.empty());
+  EXPECT_EQ(Tick({9}).errors, 0u);  // backing off: not retried every tick
+  EXPECT_EQ(Tick({9}).errors, 0u);
+  EXPECT_EQ(Tick({9}).errors, 1u);  // retried after 3 ticks (3 ms / 1 ms)
+}
+
 TEST_F(PssReaderTest, DuplicatesIgnoredAndErrorsKeepOldValueWithBackOff) {
   proc_.Add(3, 2 * kMs);
   PssTickReport r1 = Tick({3, 3, 3});
