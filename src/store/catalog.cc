@@ -30,6 +30,15 @@ std::string_view ColumnKindName(ColumnKind kind) {
 
 std::span<const ColumnDef> Columns() { return kCatalog; }
 
+double StorageQuantum(const ColumnDef& c) {
+  if (c.type != PhysicalType::kDouble) return 0;
+  if (c.unit == "millicores") return 1.0 / 64;
+  if (c.unit == "ratio") return 1.0 / 65536;
+  if (c.unit == "us/s" || c.unit == "bytes/s") return 1;
+  if (c.unit == "%") return 1.0 / 256;
+  return 0;
+}
+
 const ColumnDef* FindColumn(std::string_view name) {
   for (const ColumnDef& c : kCatalog) {
     if (c.name == name) return &c;
@@ -69,6 +78,9 @@ std::string RenderSchemaMarkdown() {
       "restart); *gauge* = level at the tick; *derived* = computed by the collector from two "
       "consecutive ticks of the same cgroup (no value on a container's first tick, none across a "
       "counter reset); *label* = identity; *info* = bookkeeping.\n\n"
+      "Storage precision: DOUBLE columns are rounded to a binary step chosen from their unit "
+      "(millicores 1/64, ratio 2^-16, us/s and bytes/s 1, % 1/256), far below their measurement "
+      "noise; it makes them several times cheaper to store. Counters and gauges are exact.\n\n"
       "| column | type | kind | unit | cgroup v2 source | cgroup v1 source | meaning |\n"
       "|---|---|---|---|---|---|---|\n";
   for (const ColumnDef& c : kCatalog) {

@@ -203,6 +203,13 @@ consteval int Col(std::string_view name) {
   throw "no such column in the catalogue";  // a compile error in a consteval context
 }
 
+/// Storage precision of a DOUBLE column, from its unit: values are rounded to a multiple of this
+/// power of two before they are stored (0: stored exactly). Derived values carry measurement noise
+/// far above these steps, and a binary step leaves the low mantissa bits zero, which
+/// BYTE_STREAM_SPLIT + ZSTD then store almost for free (a 3.4 -> ~1.5 bytes/value difference on
+/// millicores). millicores: 1/64 m; ratio: 2^-16; us/s and bytes/s: 1; %: 1/256.
+double StorageQuantum(const ColumnDef& column);
+
 /// Every column, in file order. Stable: new columns are appended (older files then lack them; read
 /// mixed trees with union_by_name).
 std::span<const ColumnDef> Columns();

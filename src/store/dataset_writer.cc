@@ -23,6 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int64_t kHourMs = 3600 * 1000;
+constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr int kContainerIdCol = Col("container_id");
 constexpr int kInodeCol = Col("cgroup_inode");
 constexpr int kPathCol = Col("cgroup_path");
@@ -86,6 +87,11 @@ parquet::WriterOptions DataFileWriterOptions(int zstd_level) {
   // reads only their row groups (chunk statistics on container_id are exact).
   w.max_row_group_rows = int64_t{1} << 40;
   w.created_by = "fgm";
+  // Footer bytes are paid once per column chunk, and our files have ~110 columns per container
+  // row group: skip what no current reader needs (DuckDB, Arrow, hyparquet, Spark 3 read
+  // min_value/max_value).
+  w.write_legacy_min_max = false;
+  w.write_encoding_stats = false;
   return w;
 }
 
@@ -203,7 +209,7 @@ Status DatasetWriter::Recover() {
   for (const std::string& dir : ListPartitions(root)) {
     for (const std::string& f : ListFiles(dir)) {
       auto parsed = ParseDataFileName(f);
-      if (!parsed || parsed->kind != DataFileName::Kind::kHourly) continue;
+      if (!parsed || parsed->kind == DataFileName::Kind::kSegment) continue;
       for (const std::string& replaced : ReplacedFiles(dir + "/" + f)) {
         if (replaced != f && replaced.find('/') == std::string::npos) {
           ::unlink((dir + "/" + replaced).c_str());
@@ -441,142 +447,169 @@ Status DatasetWriter::Maintenance(bool include_open_hours) {
   return first;
 }
 
+// Merges `files` of partition `dir` into one file `final_name`: one row group per container
+// instance, rows in time order. Sources are time-disjoint, sorted by container inside, one row
+// group per container instance (every file this writer makes has that shape), so a container's rows
+// are found by row group and copied without holding more than one row group in memory. The result
+// lists the files it replaces; they are deleted after the rename. Unreadable sources are left
+// alone.
+static Status MergeDataFiles(const std::string& dir, const std::vector<std::string>& files,
+                             const std::string& final_name, int zstd_level) {
+  // Open every source and find its container groups (one row group per container instance).
+  struct Source {
+    std::string name;
+    std::unique_ptr<parquet::FileReader> reader;
+    std::vector<int> column_map;  // dataset column -> file column, -1 when absent
+  };
+  std::vector<Source> sources;
+  using Key = std::tuple<std::string, int64_t, std::string>;
+  std::map<Key, std::vector<std::pair<size_t, int>>> groups;  // key -> (source, row group)
+  for (const std::string& f : files) {
+    auto reader = parquet::FileReader::OpenFile(dir + "/" + f);
+    if (!reader.ok()) {
+      // Never delete what we cannot read; leave it out of this compaction and say so once.
+      FGM_LOG_ONCE(kWarning, "compact-open:" + dir + "/" + f, "skipping unreadable %s/%s: %s",
+                   dir.c_str(), f.c_str(), reader.error().ToString().c_str());
+      continue;
+    }
+    Source src{f, std::move(*reader), {}};
+    for (const ColumnDef& c : Columns()) {
+      src.column_map.push_back(src.reader->schema().FindColumn(c.name));
+    }
+    parquet::ColumnReadBuffers buffers;
+    for (int rg = 0; rg < src.reader->num_row_groups(); ++rg) {
+      Key key{"", -1, ""};
+      auto first_string = [&](int col, std::string* out) -> Status {
+        int fc = src.column_map[col];
+        if (fc < 0) return OkStatus();
+        parquet::ColumnBatch b;
+        FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, 0, 1, &b, &buffers));
+        if (b.num_rows == 1 && !b.IsNull(0)) *out = std::string(b.bytes[0]);
+        return OkStatus();
+      };
+      FGM_RETURN_IF_ERROR(first_string(kContainerIdCol, &std::get<0>(key)));
+      FGM_RETURN_IF_ERROR(first_string(kPathCol, &std::get<2>(key)));
+      if (int fc = src.column_map[kInodeCol]; fc >= 0) {
+        parquet::ColumnBatch b;
+        FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, 0, 1, &b, &buffers));
+        if (b.num_rows == 1 && !b.IsNull(0)) std::get<1>(key) = b.int64s[0];
+      }
+      groups[key].push_back({sources.size(), rg});
+    }
+    sources.push_back(std::move(src));
+  }
+  if (sources.empty()) return OkStatus();
+  std::string final_path = dir + "/" + final_name;
+  std::string tmp = final_path + ".tmp";
+  auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), DataFileWriterOptions(zstd_level));
+  if (!writer.ok()) return writer.error();
+  Status status;
+  int64_t min_ms = INT64_MAX, max_ms = INT64_MIN;
+  std::vector<std::string> replaced;
+  for (const Source& s : sources) replaced.push_back(s.name);
+  std::string run_id, identifier;
+  for (const Source& s : sources) {
+    for (const parquet::KeyValue& kv : s.reader->metadata().key_value_metadata) {
+      if (!kv.value) continue;
+      if (kv.key == kKvMinTimeMs) min_ms = std::min(min_ms, ParseInt64(*kv.value).value_or(min_ms));
+      if (kv.key == kKvMaxTimeMs) max_ms = std::max(max_ms, ParseInt64(*kv.value).value_or(max_ms));
+      if (kv.key == kKvRunId) run_id = *kv.value;
+      if (kv.key == kKvIdentifier) identifier = *kv.value;
+    }
+  }
+  parquet::ColumnReadBuffers buffers;
+  std::vector<int> all_columns;
+  for (auto& [key, parts] : groups) {
+    // Oldest first: sources are time-disjoint, so ordering parts by their first time keeps the
+    // group sorted by time.
+    std::vector<std::pair<int64_t, std::pair<size_t, int>>> ordered;
+    for (auto [src, rg] : parts) {
+      int64_t first_time = 0;
+      int tc = sources[src].column_map[0];
+      parquet::ColumnBatch b;
+      status = sources[src].reader->ReadColumnRows(rg, tc, 0, 1, &b, &buffers);
+      if (!status.ok()) break;
+      if (!b.int64s.empty()) first_time = b.int64s[0];
+      ordered.push_back({first_time, {src, rg}});
+    }
+    if (!status.ok()) break;
+    std::sort(ordered.begin(), ordered.end());
+    for (auto& [t, part] : ordered) {
+      const Source& s = sources[part.first];
+      std::vector<parquet::ColumnBatch> batches(kNumColumns);
+      int64_t rows = s.reader->row_group_num_rows(part.second);
+      for (int c = 0; c < kNumColumns && status.ok(); ++c) {
+        if (s.column_map[c] < 0) {
+          batches[c].type = kCatalog[c].type;
+          for (int64_t r = 0; r < rows; ++r) batches[c].AppendNull();
+          continue;
+        }
+        status = s.reader->ReadColumnChunk(part.second, s.column_map[c], &batches[c], &buffers);
+      }
+      if (status.ok()) status = (*writer)->WriteBatch(batches);
+      if (!status.ok()) break;
+    }
+    if (status.ok()) status = (*writer)->FlushRowGroup();
+    if (!status.ok()) break;
+  }
+  if (status.ok()) {
+    AddCommonKv(writer->get(), run_id, identifier, min_ms, max_ms);
+    (*writer)->AddKeyValue(std::string(kKvReplaces), JsonStringArray(replaced));
+    status = (*writer)->Close(/*sync=*/true);
+  }
+  if (status.ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {
+    status = ErrnoError("rename " + tmp, errno);
+  }
+  if (!status.ok()) {
+    ::unlink(tmp.c_str());
+    return status.WithContext(dir);
+  }
+  for (const std::string& r : replaced) {
+    if (r != final_name) ::unlink((dir + "/" + r).c_str());
+  }
+  return OkStatus();
+}
+
 Status DatasetWriter::CompactPartition(const std::string& dir, bool include_open_hours) {
   const int64_t now_ms = clock_->WallNs() / kNanosPerMilli;
-  // Files by hour.
+  const int64_t delay_ms = options_.compaction_delay_ns / kNanosPerMilli;
+  // Pass 1: segments of a finished hour -> one hourly file.
   std::map<int64_t, std::vector<std::string>> by_hour;
   std::map<int64_t, bool> has_segment;
   for (const std::string& f : ListFiles(dir)) {
     auto parsed = ParseDataFileName(f);
-    if (!parsed) continue;
+    if (!parsed || parsed->kind == DataFileName::Kind::kDaily) continue;
     int64_t hour = parsed->start_ms - (parsed->start_ms % kHourMs + kHourMs) % kHourMs;
     by_hour[hour].push_back(f);
     if (parsed->kind == DataFileName::Kind::kSegment) has_segment[hour] = true;
   }
   for (auto& [hour, files] : by_hour) {
-    bool closed = hour + kHourMs + options_.compaction_delay_ns / kNanosPerMilli <= now_ms;
+    bool closed = hour + kHourMs + delay_ms <= now_ms;
     if (!closed && !include_open_hours) continue;
-    if (files.size() < 2 && !has_segment[hour]) continue;
-
-    // Open every source and find its container groups (one row group per container instance).
-    struct Source {
-      std::string name;
-      std::unique_ptr<parquet::FileReader> reader;
-      std::vector<int> column_map;  // dataset column -> file column, -1 when absent
-    };
-    std::vector<Source> sources;
-    using Key = std::tuple<std::string, int64_t, std::string>;
-    std::map<Key, std::vector<std::pair<size_t, int>>> groups;  // key -> (source, row group)
-    for (const std::string& f : files) {
-      auto reader = parquet::FileReader::OpenFile(dir + "/" + f);
-      if (!reader.ok()) {
-        // Never delete what we cannot read; leave it out of this compaction and say so once.
-        FGM_LOG_ONCE(kWarning, "compact-open:" + dir + "/" + f, "skipping unreadable %s/%s: %s",
-                     dir.c_str(), f.c_str(), reader.error().ToString().c_str());
-        continue;
-      }
-      Source src{f, std::move(*reader), {}};
-      for (const ColumnDef& c : Columns()) {
-        src.column_map.push_back(src.reader->schema().FindColumn(c.name));
-      }
-      parquet::ColumnReadBuffers buffers;
-      for (int rg = 0; rg < src.reader->num_row_groups(); ++rg) {
-        Key key{"", -1, ""};
-        auto first_string = [&](int col, std::string* out) -> Status {
-          int fc = src.column_map[col];
-          if (fc < 0) return OkStatus();
-          parquet::ColumnBatch b;
-          FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, 0, 1, &b, &buffers));
-          if (b.num_rows == 1 && !b.IsNull(0)) *out = std::string(b.bytes[0]);
-          return OkStatus();
-        };
-        FGM_RETURN_IF_ERROR(first_string(kContainerIdCol, &std::get<0>(key)));
-        FGM_RETURN_IF_ERROR(first_string(kPathCol, &std::get<2>(key)));
-        if (int fc = src.column_map[kInodeCol]; fc >= 0) {
-          parquet::ColumnBatch b;
-          FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, 0, 1, &b, &buffers));
-          if (b.num_rows == 1 && !b.IsNull(0)) std::get<1>(key) = b.int64s[0];
-        }
-        groups[key].push_back({sources.size(), rg});
-      }
-      sources.push_back(std::move(src));
-    }
-    if (sources.size() < 2 && !has_segment[hour]) continue;
-
-    std::string final_name = HourlyFileName(hour, now_ms);
-    std::string final_path = dir + "/" + final_name;
-    std::string tmp = final_path + ".tmp";
-    auto writer =
-        parquet::FileWriter::Open(tmp, DatasetSchema(), DataFileWriterOptions(options_.zstd_level));
-    if (!writer.ok()) return writer.error();
-    Status status;
-    int64_t min_ms = INT64_MAX, max_ms = INT64_MIN;
-    std::vector<std::string> replaced;
-    for (const Source& s : sources) replaced.push_back(s.name);
-    std::string run_id, identifier;
-    for (const Source& s : sources) {
-      for (const parquet::KeyValue& kv : s.reader->metadata().key_value_metadata) {
-        if (!kv.value) continue;
-        if (kv.key == kKvMinTimeMs)
-          min_ms = std::min(min_ms, ParseInt64(*kv.value).value_or(min_ms));
-        if (kv.key == kKvMaxTimeMs)
-          max_ms = std::max(max_ms, ParseInt64(*kv.value).value_or(max_ms));
-        if (kv.key == kKvRunId) run_id = *kv.value;
-        if (kv.key == kKvIdentifier) identifier = *kv.value;
-      }
-    }
-    parquet::ColumnReadBuffers buffers;
-    std::vector<int> all_columns;
-    for (auto& [key, parts] : groups) {
-      // Oldest first: sources are time-disjoint, so ordering parts by their first time keeps the
-      // group sorted by time.
-      std::vector<std::pair<int64_t, std::pair<size_t, int>>> ordered;
-      for (auto [src, rg] : parts) {
-        int64_t first_time = 0;
-        int tc = sources[src].column_map[0];
-        parquet::ColumnBatch b;
-        status = sources[src].reader->ReadColumnRows(rg, tc, 0, 1, &b, &buffers);
-        if (!status.ok()) break;
-        if (!b.int64s.empty()) first_time = b.int64s[0];
-        ordered.push_back({first_time, {src, rg}});
-      }
-      if (!status.ok()) break;
-      std::sort(ordered.begin(), ordered.end());
-      for (auto& [t, part] : ordered) {
-        const Source& s = sources[part.first];
-        std::vector<parquet::ColumnBatch> batches(kNumColumns);
-        int64_t rows = s.reader->row_group_num_rows(part.second);
-        for (int c = 0; c < kNumColumns && status.ok(); ++c) {
-          if (s.column_map[c] < 0) {
-            batches[c].type = kCatalog[c].type;
-            for (int64_t r = 0; r < rows; ++r) batches[c].AppendNull();
-            continue;
-          }
-          status = s.reader->ReadColumnChunk(part.second, s.column_map[c], &batches[c], &buffers);
-        }
-        if (status.ok()) status = (*writer)->WriteBatch(batches);
-        if (!status.ok()) break;
-      }
-      if (status.ok()) status = (*writer)->FlushRowGroup();
-      if (!status.ok()) break;
-    }
-    if (status.ok()) {
-      AddCommonKv(writer->get(), run_id, identifier, min_ms, max_ms);
-      (*writer)->AddKeyValue(std::string(kKvReplaces), JsonStringArray(replaced));
-      status = (*writer)->Close(/*sync=*/true);
-    }
-    if (status.ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {
-      status = ErrnoError("rename " + tmp, errno);
-    }
-    if (!status.ok()) {
-      ::unlink(tmp.c_str());
-      return status.WithContext(dir);
-    }
-    for (const std::string& r : replaced) {
-      if (r != final_name) ::unlink((dir + "/" + r).c_str());
-    }
+    if (!has_segment[hour] && files.size() < 2) continue;
+    FGM_RETURN_IF_ERROR(
+        MergeDataFiles(dir, files, HourlyFileName(hour, now_ms), options_.zstd_level));
     std::lock_guard<std::mutex> lock(mutex_);
     ++stats_.hours_compacted;
+  }
+  // Pass 2: a finished day -> one daily file. Footers cost ~70 bytes per column chunk and an
+  // hourly file repeats them for every container, so a day in one file is ~10x less metadata.
+  std::vector<std::string> day_files;
+  int64_t day_start = -1;
+  bool has_non_daily = false;
+  for (const std::string& f : ListFiles(dir)) {
+    auto parsed = ParseDataFileName(f);
+    if (!parsed) continue;
+    day_files.push_back(f);
+    day_start = parsed->start_ms - (parsed->start_ms % kDayMs + kDayMs) % kDayMs;
+    has_non_daily |= parsed->kind != DataFileName::Kind::kDaily;
+  }
+  bool day_closed = day_start >= 0 && day_start + kDayMs + delay_ms <= now_ms;
+  if ((day_closed || include_open_hours) && has_non_daily && day_files.size() >= 2) {
+    FGM_RETURN_IF_ERROR(
+        MergeDataFiles(dir, day_files, DailyFileName(day_start, now_ms), options_.zstd_level));
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.days_compacted;
   }
   return OkStatus();
 }
@@ -594,7 +627,8 @@ Status DatasetWriter::ApplyRetention() {
     for (const std::string& f : ListFiles(dir)) {
       auto parsed = ParseDataFileName(f);
       if (!parsed) continue;
-      int64_t span = parsed->kind == DataFileName::Kind::kHourly
+      int64_t span = parsed->kind == DataFileName::Kind::kDaily ? kDayMs
+                     : parsed->kind == DataFileName::Kind::kHourly
                          ? kHourMs
                          : options_.segment_interval_ns / kNanosPerMilli;
       std::string path = dir + "/" + f;

@@ -2,6 +2,7 @@
 #include "store/row.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <tuple>
 
@@ -30,9 +31,20 @@ void Row::SetInt(int column, int64_t value) {
   present_[column] = true;
 }
 
+const std::vector<double>& ColumnQuanta() {
+  static const std::vector<double> quanta = [] {
+    std::vector<double> q;
+    for (const ColumnDef& c : kCatalog) q.push_back(StorageQuantum(c));
+    return q;
+  }();
+  return quanta;
+}
+
 void Row::SetDouble(int column, double value) {
   FGM_DCHECK(kCatalog[column].type == PhysicalType::kDouble) << kCatalog[column].name;
-  doubles_[column] = value;
+  double q = ColumnQuanta()[column];
+  // std::nearbyint keeps NaN/inf as they are; exact powers of two make the division exact.
+  doubles_[column] = q > 0 ? std::nearbyint(value / q) * q : value;
   present_[column] = true;
 }
 

@@ -26,6 +26,7 @@ class Row {
   /// Setters take catalogue indexes (use Col("name") for compile-time checked constants).
   /// REQUIRES: the column's physical type matches (FGM_DCHECK).
   void SetInt(int column, int64_t value);
+  /// Rounds to the column's StorageQuantum.
   void SetDouble(int column, double value);
   void SetString(int column, std::string_view value);
   /// Sets `time` from nanoseconds (stored as milliseconds).
@@ -49,6 +50,9 @@ class Row {
   std::vector<double> doubles_;
   std::vector<std::string> strings_;
 };
+
+/// Quantum of each column (0 = exact), indexed like the catalogue.
+const std::vector<double>& ColumnQuanta();
 
 /// Accumulates rows column-wise. Not thread-safe.
 class RowBuffer {

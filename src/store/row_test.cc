@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <set>
 
 #include "store/catalog.h"
@@ -76,6 +78,19 @@ TEST(RowBufferTest, RoundTripsRowsAndInternsStrings) {
   EXPECT_FALSE(out.has(Col("memory_usage_bytes")));
   // 1000 rows share one interned string.
   EXPECT_LT(buf.memory_bytes(), 1000u * kNumColumns * 8 * 2);
+}
+
+TEST(RowTest, DoublesAreStoredAtTheirColumnsPrecision) {
+  Row r;
+  r.SetDouble(kMillicores, 250.123456);
+  EXPECT_EQ(r.GetDouble(kMillicores), 250.125);  // 1/64 millicore steps
+  r.SetDouble(Col("memory_usage_ratio"), 0.5000001);
+  EXPECT_EQ(r.GetDouble(Col("memory_usage_ratio")), 0.5);
+  r.SetDouble(Col("io_read_bytes_per_sec"), 1234.4);
+  EXPECT_EQ(r.GetDouble(Col("io_read_bytes_per_sec")), 1234.0);
+  r.SetDouble(kMillicores, std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(std::isinf(r.GetDouble(kMillicores)));
+  EXPECT_EQ(StorageQuantum(*FindColumn("cpu_usage_usec")), 0);
 }
 
 }  // namespace

@@ -8,5 +8,6 @@
 namespace fgm::app {
 
 void AddInspectCommand(CLI::App& app, int* exit_code);
+void AddGenerateBenchDataCommand(CLI::App& app, int* exit_code);
 
 }  // namespace fgm::app

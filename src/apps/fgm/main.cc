@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // fgm: the single FGM binary. main() only wires subcommands to libraries.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 
@@ -9,12 +8,14 @@
 #include "apps/fgm/version.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"FGM (Fine-Grained Monitor): 1 Hz per-container metrics to Parquet, and the tools "
-               "to explore them"};
+  CLI::App app{
+      "FGM (Fine-Grained Monitor): 1 Hz per-container metrics to Parquet, and the tools "
+      "to explore them"};
   app.set_version_flag("--version", std::string("fgm ") + FGM_VERSION_STRING);
   app.require_subcommand(0, 1);
   int exit_code = 0;
   fgm::app::AddInspectCommand(app, &exit_code);
+  fgm::app::AddGenerateBenchDataCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

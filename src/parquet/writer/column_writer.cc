@@ -172,7 +172,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
                                  .encoding = enc,
                                  .count = count});
     }
-    meta.encoding_stats = std::move(encoding_stats_);
+    if (options_.write_encoding_stats) meta.encoding_stats = std::move(encoding_stats_);
 
     if (options_.write_statistics) {
       Statistics stats;
@@ -185,7 +185,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
           stats.is_min_value_exact = true;
           stats.is_max_value_exact = true;
           // The legacy fields are only meaningful for signed sort orders; old readers use them.
-          if (!UsesUnsignedOrder(spec_) && spec_.type != PhysicalType::kByteArray) {
+          if (options_.write_legacy_min_max && !UsesUnsignedOrder(spec_) &&
+              spec_.type != PhysicalType::kByteArray) {
             stats.min = stats.min_value;
             stats.max = stats.max_value;
           }
@@ -193,7 +194,9 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       }
       meta.statistics = std::move(stats);
     }
-    if (options_.write_page_index && options_.write_statistics && !column_index_invalid_) {
+    const bool page_index = options_.write_page_index && num_pages_ > 1;
+    if (!page_index) out.offset_index.page_locations.clear();
+    if (page_index && options_.write_statistics && !column_index_invalid_) {
       column_index_.boundary_order = ComputeBoundaryOrder();
       out.column_index = std::move(column_index_);
     }
@@ -408,7 +411,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     if (optional_ || page_encoding == Encoding::kRleDictionary) AddEncoding(Encoding::kRle);
 
     if (options_.write_statistics) {
-      bool all_null = !page_stats_.has_value();
+      bool all_null = page_nulls_ == page_rows_;
+      // A page whose non-null values are all NaN has no min/max: the format says such a chunk
+      // must have no column index (parquet.thrift, ColumnIndex.min_values).
+      if (!all_null && !page_stats_.has_value()) column_index_invalid_ = true;
       column_index_.null_pages.push_back(all_null);
       std::string min = all_null ? std::string() : page_stats_.EncodedMin();
       std::string max = all_null ? std::string() : page_stats_.EncodedMax();

@@ -26,6 +26,8 @@ struct ResolvedColumnOptions {
   int compression_level = 3;
   bool write_statistics = true;
   bool write_page_index = true;
+  bool write_legacy_min_max = true;
+  bool write_encoding_stats = true;
   DataPageVersion page_version = DataPageVersion::kV1;
   size_t target_page_bytes = 1 << 20;
   int64_t max_page_rows = 0;  // 0: no row limit per page

@@ -104,6 +104,8 @@ class FileWriterImpl final : public FileWriter {
       r.compression_level = options_.compression_level;
       r.write_statistics = options_.write_statistics;
       r.write_page_index = options_.write_page_index;
+      r.write_legacy_min_max = options_.write_legacy_min_max;
+      r.write_encoding_stats = options_.write_encoding_stats;
       r.page_version = options_.data_page_version;
       r.target_page_bytes = options_.target_page_bytes;
       r.max_page_rows = options_.max_page_rows;
@@ -219,6 +221,7 @@ class FileWriterImpl final : public FileWriter {
       }
       for (size_t g = 0; g < row_groups_.size(); ++g) {
         for (size_t c = 0; c < columns_.size(); ++c) {
+          if (offset_indexes_[g][c].page_locations.empty()) continue;  // one-page chunk
           buf.clear();
           SerializeOffsetIndex(offset_indexes_[g][c], &buf);
           row_groups_[g].columns[c].offset_index_offset = sink_->Tell();

@@ -9,10 +9,12 @@
 //   FGM_RETURN_IF_ERROR(writer->WriteBatch(columns));   // one ColumnBatch per schema column
 //   FGM_RETURN_IF_ERROR(writer->Close());
 //
-// Encoding choice (per column chunk, DuckDB-style analyze-then-encode, overridable per column):
-// dictionary (RLE_DICTIONARY) while the dictionary stays small relative to the values, else
-// INT32/INT64 -> DELTA_BINARY_PACKED, FLOAT/DOUBLE -> BYTE_STREAM_SPLIT, BYTE_ARRAY ->
-// DELTA_LENGTH_BYTE_ARRAY, BOOLEAN -> RLE. Not thread-safe; one writer per file.
+// Encoding choice (per column chunk, analyze-then-encode, overridable per column): the candidates
+// for the type (INT32/INT64: DELTA_BINARY_PACKED or PLAIN; FLOAT/DOUBLE: BYTE_STREAM_SPLIT or
+// PLAIN; BYTE_ARRAY: DELTA_LENGTH_BYTE_ARRAY or PLAIN; BOOLEAN: RLE or PLAIN) plus RLE_DICTIONARY
+// are tried on a sample of the first page, compressed with the chunk codec; the smallest wins. A
+// dictionary that outgrows max_dictionary_bytes falls back mid-chunk. Not thread-safe; one writer
+// per file.
 #pragma once
 
 #include <cstdint>
@@ -77,8 +79,15 @@ struct WriterOptions {
   /// MiB).
   size_t max_dictionary_bytes = 1 << 20;
   DataPageVersion data_page_version = DataPageVersion::kV1;
+  /// Page index (ColumnIndex + OffsetIndex) for chunks of two or more pages; a one-page chunk's
+  /// statistics already say everything its page index would.
   bool write_page_index = true;
   bool write_statistics = true;
+  /// Also fill the deprecated Statistics.min/max (signed orders only) for pre-2017 readers. Costs
+  /// ~20 bytes per column chunk in the footer.
+  bool write_legacy_min_max = true;
+  /// Footer PageEncodingStats per chunk (informational; ~10 bytes per chunk).
+  bool write_encoding_stats = true;
   std::string created_by = "fgm";
   std::vector<KeyValue> key_value_metadata;
   std::vector<SortingColumn> sorting_columns;

@@ -254,6 +254,26 @@ TEST(FileWriterTest, DictionaryFallsBackWhenItOutgrowsItsLimit) {
   EXPECT_TRUE(m.dictionary_page_offset.has_value());
 }
 
+TEST(FileWriterTest, NoColumnIndexWhenAPageHoldsOnlyNaN) {
+  ColumnBatch d{.type = PhysicalType::kDouble};
+  for (int i = 0; i < 400; ++i) {
+    if (i < 100)
+      d.AppendDouble(std::nan(""));
+    else if (i % 2)
+      d.AppendNull();
+    else
+      d.AppendDouble(i);
+  }
+  WriterOptions options;
+  options.max_page_rows = 100;
+  std::string file =
+      WriteOne(Schema{{ColumnSpec::Double("d", Repetition::kOptional)}}, {d}, options);
+  FileMetaData meta = ParseFooter(file);
+  const ColumnChunk& chunk = meta.row_groups[0].columns[0];
+  EXPECT_FALSE(chunk.column_index_offset.has_value());
+  EXPECT_TRUE(chunk.offset_index_offset.has_value());  // page locations are still valid
+}
+
 class FailingSink final : public OutputSink {
  public:
   explicit FailingSink(int64_t budget) : budget_(budget) {}
