@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <sstream>
 #include <limits>
 #include <set>
 
@@ -91,6 +93,21 @@ TEST(RowTest, DoublesAreStoredAtTheirColumnsPrecision) {
   r.SetDouble(kMillicores, std::numeric_limits<double>::infinity());
   EXPECT_TRUE(std::isinf(r.GetDouble(kMillicores)));
   EXPECT_EQ(StorageQuantum(*FindColumn("cpu_usage_usec")), 0);
+}
+
+}  // namespace
+}  // namespace fgm::store
+
+namespace fgm::store {
+namespace {
+
+// docs/schema.md is generated from the catalogue; this keeps the two from drifting apart.
+TEST(CatalogTest, DocsSchemaMarkdownIsUpToDate) {
+  std::ifstream in(std::string(FGM_SOURCE_DIR) + "/docs/schema.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  EXPECT_EQ(doc.str(), RenderSchemaMarkdown())
+      << "docs/schema.md is stale: run `fgm schema --markdown > docs/schema.md`";
 }
 
 }  // namespace
