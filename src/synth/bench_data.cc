@@ -395,6 +395,16 @@ class Generator {
     s.first_tick = false;
     ++sum->rows;
     ++sum->container_rows;
+    ContainerAggregate& agg = sum->by_container_name[s.name];
+    if (r.has(Col("cpu_usage_millicores"))) {
+      agg.cpu_millicores_sum += r.GetDouble(Col("cpu_usage_millicores"));
+      ++agg.cpu_millicores_count;
+    }
+    if (r.has(Col("cpu_throttled_usec_per_sec"))) {
+      agg.throttled_usec_sum += r.GetDouble(Col("cpu_throttled_usec_per_sec"));
+    }
+    uint64_t& peak = sum->peak_memory_by_pod[s.pod];
+    peak = std::max<uint64_t>(peak, static_cast<uint64_t>(r.GetInt(Col("memory_usage_bytes"))));
     for (int c = 0; c < store::kNumColumns; ++c) {
       auto kind = store::kCatalog[c].kind;
       if (r.has(c) && store::kCatalog[c].type != parquet::PhysicalType::kByteArray &&
@@ -494,6 +504,35 @@ Result<BenchDataSummary> GenerateBenchData(const BenchDataOptions& o) {
     }
   }
   return sum;
+}
+
+std::string SummaryJson(const BenchDataSummary& s) {
+  std::string out = "{\n";
+  auto kv = [&](const char* k, uint64_t v) { out += "  \"" + std::string(k) + "\": " + std::to_string(v) + ",\n"; };
+  kv("rows", s.rows);
+  kv("container_rows", s.container_rows);
+  kv("numeric_values", s.numeric_values);
+  kv("events", s.events);
+  kv("containers", static_cast<uint64_t>(s.containers));
+  kv("files", static_cast<uint64_t>(s.files));
+  kv("bytes_on_disk", s.bytes_on_disk);
+  char buf[128];
+  out += "  \"by_container_name\": {";
+  bool first = true;
+  for (const auto& [name, a] : s.by_container_name) {
+    std::snprintf(buf, sizeof buf, "\"avg_cpu_millicores\": %.17g, \"throttled_seconds\": %.17g",
+                  a.cpu_millicores_count ? a.cpu_millicores_sum / a.cpu_millicores_count : 0.0,
+                  a.throttled_usec_sum / 1e6);
+    out += std::string(first ? "\n" : ",\n") + "    \"" + name + "\": {" + buf + "}";
+    first = false;
+  }
+  out += "\n  },\n  \"peak_memory_by_pod\": {";
+  first = true;
+  for (const auto& [pod, peak] : s.peak_memory_by_pod) {
+    out += std::string(first ? "\n" : ",\n") + "    \"" + pod + "\": " + std::to_string(peak);
+    first = false;
+  }
+  return out + "\n  }\n}\n";
 }
 
 }  // namespace fgm::synth

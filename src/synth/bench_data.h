@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
 #include "core/clock.h"
@@ -31,7 +32,17 @@ struct BenchDataOptions {
   std::function<void(double)> progress;
 };
 
+/// Aggregates computed from the samples as they were generated (before any file was written), so
+/// tests can check what DuckDB computes from the files against the source of truth.
+struct ContainerAggregate {
+  double cpu_millicores_sum = 0;  // over container rows that have cpu_usage_millicores
+  uint64_t cpu_millicores_count = 0;
+  double throttled_usec_sum = 0;  // sum of cpu_throttled_usec_per_sec (1 s ticks)
+};
+
 struct BenchDataSummary {
+  std::map<std::string, ContainerAggregate> by_container_name;
+  std::map<std::string, uint64_t> peak_memory_by_pod;  // max memory_usage_bytes
   uint64_t rows = 0;
   uint64_t container_rows = 0;
   uint64_t numeric_values = 0;  // non-null numeric cells of container rows
@@ -43,5 +54,8 @@ struct BenchDataSummary {
 
 /// Writes the dataset. kInvalidArgument for an unknown scenario or a bad duration.
 Result<BenchDataSummary> GenerateBenchData(const BenchDataOptions& options);
+
+/// The summary as JSON (aggregates included).
+std::string SummaryJson(const BenchDataSummary& summary);
 
 }  // namespace fgm::synth

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "apps/fgm/commands.h"
+#include "core/file.h"
 #include "core/strings.h"
 #include "synth/bench_data.h"
 
@@ -23,6 +24,8 @@ void AddGenerateBenchDataCommand(CLI::App& app, int* exit_code) {
     int containers = 0;
     std::string output = "bench-data";
     uint64_t seed = 42;
+    std::string start;
+    std::string summary_json;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--scenario", args->scenario, "realistic (20 containers) or stress (200)")
@@ -31,6 +34,10 @@ void AddGenerateBenchDataCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--containers", args->containers, "Number of containers (default per scenario)");
   cmd->add_option("-o,--output-dir", args->output, "Dataset directory to write");
   cmd->add_option("--seed", args->seed, "Random seed (same seed, same data)");
+  cmd->add_option("--start", args->start,
+                  "First tick as Unix seconds (default: now minus the duration)");
+  cmd->add_option("--summary-json", args->summary_json,
+                  "Also write counts and per-container aggregates computed while generating");
   cmd->callback([args, exit_code] {
     auto duration = ParseDurationNs(args->duration);
     if (!duration) {
@@ -45,6 +52,16 @@ void AddGenerateBenchDataCommand(CLI::App& app, int* exit_code) {
     o.duration_ns = *duration;
     o.containers = args->containers;
     o.seed = args->seed;
+    if (!args->start.empty()) {
+      auto start = ParseInt64(args->start);
+      if (!start) {
+        std::fprintf(stderr, "fgm generate-bench-data: bad --start '%s' (Unix seconds)\n",
+                     args->start.c_str());
+        *exit_code = 2;
+        return;
+      }
+      o.start_ns = *start * kNanosPerSecond;
+    }
     bool tty = isatty(STDERR_FILENO);
     int last_pct = -1;
     o.progress = [&](double f) {
@@ -65,6 +82,14 @@ void AddGenerateBenchDataCommand(CLI::App& app, int* exit_code) {
       std::fprintf(stderr, "fgm generate-bench-data: %s\n", summary.error().ToString().c_str());
       *exit_code = 1;
       return;
+    }
+    if (!args->summary_json.empty()) {
+      Status w = WriteFileAtomically(args->summary_json, synth::SummaryJson(*summary));
+      if (!w.ok()) {
+        std::fprintf(stderr, "fgm generate-bench-data: %s\n", w.ToString().c_str());
+        *exit_code = 1;
+        return;
+      }
     }
     std::printf(
         "wrote %s: %d containers, %llu rows (%llu container rows, %llu events), %d files, "
