@@ -58,9 +58,11 @@ TEST(ParseCpuStatV2, ValuesNearU64Max) {
 }
 
 TEST(ParseCpuStatV2, EmptyAndGarbage) {
-  auto empty = ParseCpuStatV2("");
-  ASSERT_FALSE(empty.ok());
-  EXPECT_EQ(empty.error().code(), StatusCode::kInvalidFormat);
+  for (std::string_view empty : {"", "\n", " \n\n"}) {  // blank-only counts as empty
+    auto r = ParseCpuStatV2(empty);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), StatusCode::kInvalidFormat);
+  }
   for (std::string_view bad : {"usage_usec\n", "usage_usec 1 2\n", "usage_usec max\n",
                                "usage_usec -1\n", "usage_usec 1\n\x01\x02 garbage here\n"}) {
     auto r = ParseCpuStatV2(bad);

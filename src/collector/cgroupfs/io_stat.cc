@@ -138,6 +138,8 @@ Result<BlkioRwStat> ParseBlkioRwStat(std::string_view text) {
     // Unknown operations are ignored, like unknown keys elsewhere.
     return OkStatus();
   }));
+  // The kernel always ends the file with "Total N"; without it the text is not an rwstat file.
+  if (!out.total) return InvalidFormatError("no 'Total' line");
   return out;
 }
 

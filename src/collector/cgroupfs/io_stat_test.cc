@@ -112,6 +112,8 @@ TEST(ParseBlkioRwStat, OnlyTotalNoNewlineAndOldKernelWithoutDiscard) {
 
 TEST(ParseBlkioRwStat, EmptyGarbageOverflow) {
   EXPECT_EQ(ParseBlkioRwStat("").error().code(), StatusCode::kInvalidFormat);
+  EXPECT_EQ(ParseBlkioRwStat("8:0 Read 1\n").error().code(),
+            StatusCode::kInvalidFormat);  // no Total
   for (std::string_view bad : {"8:0 Read\n", "Total\n", "8:0 Read x\n", "Total max\n",
                                "foo Read 1\n", "8:0 Read 18446744073709551616\n"}) {
     EXPECT_FALSE(ParseBlkioRwStat(bad).ok()) << bad;

@@ -21,8 +21,9 @@ Status LineError(int line_no, std::string_view what, std::string_view line);
 Status EmptyFileError();
 
 /// Walks a flat-keyed file: every non-empty line must be exactly "<key> <unsigned integer>"
-/// (spaces or tabs between). Calls `fn(key, value)` for each; an empty text, a line with another
-/// shape, or a number that does not fit in 64 bits is kInvalidFormat with the line number.
+/// (spaces or tabs between). Calls `fn(key, value)` for each; an empty (or blank-only) text, a
+/// line with another shape, or a number that does not fit in 64 bits is kInvalidFormat with the
+/// line number.
 template <typename Fn>
 Status ForEachKeyValue(std::string_view text, Fn&& fn);
 
@@ -37,8 +38,8 @@ size_t SplitTokens(std::string_view line, std::string_view* tokens, size_t max_t
 
 template <typename Fn>
 Status ForEachKeyValue(std::string_view text, Fn&& fn) {
-  if (text.empty()) return EmptyFileError();
   int line_no = 0;
+  int pairs = 0;
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
@@ -53,8 +54,9 @@ Status ForEachKeyValue(std::string_view text, Fn&& fn) {
     std::optional<uint64_t> value = ParseU64Token(tokens[1]);
     if (!value) return LineError(line_no, "value is not an unsigned 64-bit integer", line);
     fn(tokens[0], *value);
+    ++pairs;
   }
-  return OkStatus();
+  return pairs > 0 ? OkStatus() : EmptyFileError();
 }
 
 }  // namespace fgm::collector::internal

@@ -62,6 +62,7 @@ Result<ProcPidStat> ParseProcPidStat(std::string_view text) {
 Result<ProcPidStatus> ParseProcPidStatus(std::string_view text) {
   if (text.empty()) return internal::EmptyFileError();
   ProcPidStatus out;
+  int keyed_lines = 0;
   int line_no = 0;
   size_t start = 0;
   while (start < text.size()) {
@@ -74,6 +75,7 @@ Result<ProcPidStatus> ParseProcPidStatus(std::string_view text) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) return LineError(line_no, "no ':'", line);
     std::string_view key = line.substr(0, colon);
+    ++keyed_lines;
     std::optional<uint64_t>* field = nullptr;
     if (key == "VmHWM")
       field = &out.VmHWM;
@@ -97,6 +99,7 @@ Result<ProcPidStatus> ParseProcPidStatus(std::string_view text) {
     if (!unit_ok || !v) return LineError(line_no, "expected '<Key>: <N>[ kB]'", line);
     *field = *v;
   }
+  if (keyed_lines == 0) return internal::EmptyFileError();
   return out;
 }
 

@@ -110,6 +110,7 @@ TEST(ParseProcPidStatus, KernelThreadHasNoVmLines) {
 
 TEST(ParseProcPidStatus, EmptyGarbageHuge) {
   EXPECT_FALSE(ParseProcPidStatus("").ok());
+  EXPECT_FALSE(ParseProcPidStatus("\n\n").ok());
   EXPECT_FALSE(ParseProcPidStatus("VmRSS:\t12\n").ok());  // unit missing
   EXPECT_FALSE(ParseProcPidStatus("VmRSS:\tmany kB\n").ok());
   EXPECT_FALSE(ParseProcPidStatus("no colon here\n").ok());

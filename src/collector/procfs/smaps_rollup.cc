@@ -48,6 +48,7 @@ Result<SmapsRollup> ParseSmapsRollup(std::string_view text) {
   if (text.empty())
     return NotFoundError("empty smaps_rollup: no address space (kernel thread or exiting)");
   SmapsRollup out;
+  int fields = 0;
   int line_no = 0;
   size_t start = 0;
   while (start < text.size()) {
@@ -70,7 +71,9 @@ Result<SmapsRollup> ParseSmapsRollup(std::string_view text) {
     if (!value) return internal::LineError(line_no, "value is not an unsigned integer", line);
     std::string_view key = tokens[0].substr(0, tokens[0].size() - 1);
     if (std::optional<uint64_t>* field = FieldFor(out, key)) *field = *value;
+    ++fields;
   }
+  if (fields == 0) return InvalidFormatError("no 'Key: N kB' line");
   return out;
 }
 

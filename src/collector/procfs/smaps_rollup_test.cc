@@ -90,6 +90,9 @@ TEST(ParseSmapsRollup, Garbage) {
     EXPECT_EQ(r.error().code(), StatusCode::kInvalidFormat) << bad;
   }
   EXPECT_THAT(ParseSmapsRollup("Rss: 1 kB\nPss: 2\n").error().message(), HasSubstr("line 2"));
+  auto header_only = ParseSmapsRollup("55cb-7ffc ---p 00000000 00:00 0 [rollup]\n");
+  ASSERT_FALSE(header_only.ok());
+  EXPECT_EQ(header_only.error().code(), StatusCode::kInvalidFormat);
 }
 
 }  // namespace
