@@ -157,6 +157,7 @@ Result<std::unique_ptr<Monitor>> Monitor::Create(MonitorOptions options) {
   }
   FGM_ASSIGN_OR_RETURN(impl->sampler, collector::Sampler::Create(so, RealClock()));
 
+  impl->options = options;
   if (!options.output_dir.empty()) {
     store::DatasetOptions d;
     d.root = options.output_dir;
@@ -172,7 +173,6 @@ Result<std::unique_ptr<Monitor>> Monitor::Create(MonitorOptions options) {
     impl->writer = std::move(*writer);
     FGM_RETURN_IF_ERROR(impl->WriteSession(RealClock().WallNs()));
   }
-  impl->options = std::move(options);
   return std::unique_ptr<Monitor>(new Monitor(std::move(impl)));
 }
 
