@@ -129,6 +129,8 @@ class Sampler {
   const DiscoveryStats& discovery_stats() const { return discoverer_.last_stats(); }
   /// Per-process CPU entries kept (for leak tests).
   size_t tracked_process_count() const { return process_cpu_.size(); }
+  /// Lets tests install Discoverer hooks (e.g. remove a cgroup between the scan and the read).
+  Discoverer& discoverer_for_testing() { return discoverer_; }
 
  private:
   struct Tracked {

@@ -93,10 +93,12 @@ struct Column {
 };
 
 // Right-to-left drop order is the reverse of this list.
+// Widths fit the widest value each unit helper prints in normal use ("99999m", "1023MiB",
+// "1023KiB/s", "100.0%") so that a 120-column terminal still leaves the name ~20 characters.
 constexpr Column kColumns[] = {
-    {"CPU", 7},      {"LIMIT", 7},   {"THR%", 5},    {"MEM", 8},  {"MLIM", 8},
-    {"MEM%", 5},     {"RSS", 8},     {"PSS", 8},     {"PIDS", 5}, {"READ/s", 10},
-    {"WRITE/s", 10}, {"CPU-PSI", 8}, {"MEM-PSI", 8},
+    {"CPU", 6},     {"LIMIT", 6},   {"THR%", 4},    {"MEM", 7},  {"MLIM", 7},
+    {"MEM%", 4},    {"RSS", 7},     {"PSS", 7},     {"PIDS", 5}, {"READ/s", 9},
+    {"WRITE/s", 9}, {"CPU-PSI", 7}, {"MEM-PSI", 7},
 };
 constexpr int kNumColumns = static_cast<int>(sizeof(kColumns) / sizeof(kColumns[0]));
 
