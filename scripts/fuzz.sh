@@ -15,6 +15,7 @@ work="$build/fuzz"
 # Fuzzer binary -> seed directories (files copied in as the initial corpus).
 declare -A seeds=(
   [parquet_reader_fuzz]="test/data/parquet/broken test/data/parquet/golden"
+  [parquet_page_decoder_fuzz]=""  # synthesizes its pages; starts from an empty corpus
 )
 
 failed=0
