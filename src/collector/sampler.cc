@@ -222,7 +222,12 @@ Status Sampler::SampleTick(TimestampNs tick_ns, TickResult* out) {
       t.oom_kill_base = oom_kill;  // also resets the baseline when the counter went backwards
     }
 
-    if (want_pids) {
+    // An empty cgroup has an empty cgroup.procs: skip its open + read, the only per-tick open
+    // of a kept-open reader. "populated" is trusted only on v2, where cgroup.procs is read from
+    // the same (unified) hierarchy; on hybrid hosts a runtime may not put processes there.
+    const bool empty = s.snapshot.pids_current == uint64_t{0} ||
+                       (options_.layout.mode == CgroupMode::kV2 && s.snapshot.populated == false);
+    if (want_pids && !empty) {
       Result<std::vector<int32_t>> pids = t.reader->ReadPids();
       if (pids.ok()) {
         all_pids_.insert(all_pids_.end(), pids->begin(), pids->end());
