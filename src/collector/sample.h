@@ -100,6 +100,9 @@ struct MonitorSelfSample {
   uint64_t skipped_ticks = 0;    // cumulative
   uint64_t read_errors = 0;      // cumulative files that failed to parse
   uint32_t containers = 0;
+  int64_t discovery_us = 0;   // this tick's discovery scan (monotonic clock)
+  int64_t pss_read_us = 0;    // this tick's smaps_rollup reads (bounded by the PSS budget)
+  uint64_t pss_deferred = 0;  // processes due for a PSS read but deferred by the budget this tick
 };
 
 struct TickResult {

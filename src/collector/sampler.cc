@@ -162,7 +162,9 @@ Status Sampler::SampleTick(TimestampNs tick_ns, TickResult* out) {
   out->tick_ns = tick_ns;
   out->events.clear();
 
+  const int64_t scan_start_ns = clock_->MonotonicNs();
   Result<DiscoveryDelta> delta = discoverer_.Scan();
+  out->self.discovery_us = (clock_->MonotonicNs() - scan_start_ns) / kNanosPerMicro;
   if (delta.ok()) {
     // Removals first: a recreated cgroup is in both lists, old instance then new.
     for (const DiscoveredContainer& c : delta->removed) HandleRemoved(c, out);
@@ -240,8 +242,12 @@ Status Sampler::SampleTick(TimestampNs tick_ns, TickResult* out) {
   }
   out->samples.resize(n);
 
+  out->self.pss_read_us = 0;
+  out->self.pss_deferred = 0;
   if (options_.collect_pss) {
     CollectPss(out);
+    out->self.pss_read_us = pss_report_.used_ns / kNanosPerMicro;
+    out->self.pss_deferred = pss_report_.deferred;
   } else {
     for (ContainerSample& s : out->samples) s.memory.reset();
   }

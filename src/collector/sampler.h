@@ -111,7 +111,8 @@ class Sampler {
   ///  6. With process_rows, /proc/<pid>/stat for each process; millicores against the previous
   ///     tick of the same (pid, starttime).
   ///  7. The monitor's own CPU/RSS, the previous tick's duration, skipped ticks (as last told by
-  ///     set_skipped_ticks), cumulative read errors, and the container count.
+  ///     set_skipped_ticks), cumulative read errors, the container count, and this tick's
+  ///     discovery and PSS read times.
   /// Samples are ordered by cgroup path. Event times are `tick_ns` (the tick at which the change
   /// was seen). Per-container and discovery failures never fail the tick: they are logged once
   /// and counted in self.read_errors, and the other containers are sampled as usual. The

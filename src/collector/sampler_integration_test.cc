@@ -479,6 +479,9 @@ TEST_F(SamplerRealCgroupTest, Allocation200MiBShowsInUsageRssAndPss) {
   EXPECT_NEAR(static_cast<double>(a->derived.memory_working_set_bytes.value_or(0)), usage,
               0.05 * target);
   EXPECT_EQ(a->snapshot.pids_current, 1u);
+  // The monitor accounts for its own reading: smaps_rollup of 200 MiB is not free.
+  EXPECT_GT(after.self.pss_read_us, 0);
+  EXPECT_GT(after.self.discovery_us, 0);
 }
 
 TEST_F(SamplerRealCgroupTest, AllocationOverLimitGivesAnOomKillEvent) {
