@@ -162,9 +162,8 @@ Status Sampler::SampleTick(TimestampNs tick_ns, TickResult* out) {
   out->tick_ns = tick_ns;
   out->events.clear();
 
-  const int64_t scan_start_ns = clock_->MonotonicNs();
   Result<DiscoveryDelta> delta = discoverer_.Scan();
-  out->self.discovery_us = (clock_->MonotonicNs() - scan_start_ns) / kNanosPerMicro;
+  out->self.discovery_us = (clock_->MonotonicNs() - start_mono_ns) / kNanosPerMicro;
   if (delta.ok()) {
     // Removals first: a recreated cgroup is in both lists, old instance then new.
     for (const DiscoveredContainer& c : delta->removed) HandleRemoved(c, out);
