@@ -67,7 +67,8 @@ parquet::Schema DatasetSchema() {
 std::string RenderSchemaMarkdown() {
   std::string out =
       "# Dataset schema\n\n"
-      "Generated from the catalogue in `src/store/catalog.h` by `fgm schema --markdown`; do not edit by hand.\n\n"
+      "Generated from the catalogue in `src/store/catalog.h` by `fgm schema --markdown`; do not "
+      "edit by hand.\n\n"
       "Every Parquet file in an FGM dataset has these columns, in this order. Rows come in kinds "
       "(column `kind`): `container` rows carry per-container metrics, `device` rows per-device "
       "I/O, "

@@ -23,7 +23,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int64_t kHourMs = 3600 * 1000;
-constexpr int64_t kDayMs = 24 * kHourMs;
+// Compacted files: row groups of up to 128 Ki rows spanning containers (rows stay sorted by
+// container then time), so the footer holds a few row groups per hour instead of one per container
+// instance (~70 bytes x ~110 columns each); pages of 16 Ki rows with a page index let a reader skip
+// the containers it does not want inside a row group.
+constexpr int64_t kCompactedRowGroupRows = 128 * 1024;
+constexpr int64_t kCompactedPageRows = 16 * 1024;
 constexpr int kContainerIdCol = Col("container_id");
 constexpr int kInodeCol = Col("cgroup_inode");
 constexpr int kPathCol = Col("cgroup_path");
@@ -92,6 +97,13 @@ parquet::WriterOptions DataFileWriterOptions(int zstd_level) {
   // min_value/max_value).
   w.write_legacy_min_max = false;
   w.write_encoding_stats = false;
+  return w;
+}
+
+parquet::WriterOptions CompactedWriterOptions(int zstd_level) {
+  parquet::WriterOptions w = DataFileWriterOptions(zstd_level);
+  w.max_row_group_rows = kCompactedRowGroupRows;
+  w.max_page_rows = kCompactedPageRows;
   return w;
 }
 
@@ -501,7 +513,7 @@ static Status MergeDataFiles(const std::string& dir, const std::vector<std::stri
   if (sources.empty()) return OkStatus();
   std::string final_path = dir + "/" + final_name;
   std::string tmp = final_path + ".tmp";
-  auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), DataFileWriterOptions(zstd_level));
+  auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), CompactedWriterOptions(zstd_level));
   if (!writer.ok()) return writer.error();
   Status status;
   int64_t min_ms = INT64_MAX, max_ms = INT64_MIN;
@@ -549,7 +561,6 @@ static Status MergeDataFiles(const std::string& dir, const std::vector<std::stri
       if (status.ok()) status = (*writer)->WriteBatch(batches);
       if (!status.ok()) break;
     }
-    if (status.ok()) status = (*writer)->FlushRowGroup();
     if (!status.ok()) break;
   }
   if (status.ok()) {
@@ -573,43 +584,23 @@ static Status MergeDataFiles(const std::string& dir, const std::vector<std::stri
 Status DatasetWriter::CompactPartition(const std::string& dir, bool include_open_hours) {
   const int64_t now_ms = clock_->WallNs() / kNanosPerMilli;
   const int64_t delay_ms = options_.compaction_delay_ns / kNanosPerMilli;
-  // Pass 1: segments of a finished hour -> one hourly file.
+  // The segments of a finished hour become one hourly file. An hour that already has an hourly
+  // file and gets more segments later (a journal recovered after the hour was compacted) gets a
+  // second hourly file: only segments are merged, so every source has one row group per container.
   std::map<int64_t, std::vector<std::string>> by_hour;
-  std::map<int64_t, bool> has_segment;
   for (const std::string& f : ListFiles(dir)) {
     auto parsed = ParseDataFileName(f);
-    if (!parsed || parsed->kind == DataFileName::Kind::kDaily) continue;
+    if (!parsed || parsed->kind != DataFileName::Kind::kSegment) continue;
     int64_t hour = parsed->start_ms - (parsed->start_ms % kHourMs + kHourMs) % kHourMs;
     by_hour[hour].push_back(f);
-    if (parsed->kind == DataFileName::Kind::kSegment) has_segment[hour] = true;
   }
   for (auto& [hour, files] : by_hour) {
     bool closed = hour + kHourMs + delay_ms <= now_ms;
     if (!closed && !include_open_hours) continue;
-    if (!has_segment[hour] && files.size() < 2) continue;
     FGM_RETURN_IF_ERROR(
         MergeDataFiles(dir, files, HourlyFileName(hour, now_ms), options_.zstd_level));
     std::lock_guard<std::mutex> lock(mutex_);
     ++stats_.hours_compacted;
-  }
-  // Pass 2: a finished day -> one daily file. Footers cost ~70 bytes per column chunk and an
-  // hourly file repeats them for every container, so a day in one file is ~10x less metadata.
-  std::vector<std::string> day_files;
-  int64_t day_start = -1;
-  bool has_non_daily = false;
-  for (const std::string& f : ListFiles(dir)) {
-    auto parsed = ParseDataFileName(f);
-    if (!parsed) continue;
-    day_files.push_back(f);
-    day_start = parsed->start_ms - (parsed->start_ms % kDayMs + kDayMs) % kDayMs;
-    has_non_daily |= parsed->kind != DataFileName::Kind::kDaily;
-  }
-  bool day_closed = day_start >= 0 && day_start + kDayMs + delay_ms <= now_ms;
-  if ((day_closed || include_open_hours) && has_non_daily && day_files.size() >= 2) {
-    FGM_RETURN_IF_ERROR(
-        MergeDataFiles(dir, day_files, DailyFileName(day_start, now_ms), options_.zstd_level));
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++stats_.days_compacted;
   }
   return OkStatus();
 }
@@ -627,8 +618,7 @@ Status DatasetWriter::ApplyRetention() {
     for (const std::string& f : ListFiles(dir)) {
       auto parsed = ParseDataFileName(f);
       if (!parsed) continue;
-      int64_t span = parsed->kind == DataFileName::Kind::kDaily ? kDayMs
-                     : parsed->kind == DataFileName::Kind::kHourly
+      int64_t span = parsed->kind == DataFileName::Kind::kHourly
                          ? kHourMs
                          : options_.segment_interval_ns / kNanosPerMilli;
       std::string path = dir + "/" + f;

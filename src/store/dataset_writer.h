@@ -6,7 +6,6 @@
 //        --every segment interval (60 s, aligned)--> segment file seg-*.parquet (tmp + fsync +
 //          rename), journal deleted
 //        --after each hour (+ delay)--> one metrics-<hour>.parquet per partition, segments deleted
-//        --after each day (+ delay)--> one day-<date>.parquet per partition
 //        --retention--> oldest files deleted by age and by disk budget
 //
 // Guarantees: no file under a final name is ever partial (tmp + rename); a SIGKILL loses at most
@@ -70,7 +69,6 @@ struct DatasetStats {
   uint64_t segments_written = 0;
   uint64_t rows_written = 0;
   uint64_t hours_compacted = 0;
-  uint64_t days_compacted = 0;
   uint64_t files_deleted_by_retention = 0;
   uint64_t journals_recovered = 0;
   uint64_t rows_recovered = 0;

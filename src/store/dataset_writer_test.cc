@@ -137,12 +137,12 @@ TEST_F(DatasetWriterTest, CompactsAClosedHourIntoOneFilePerPartition) {
     std::set<int64_t> unique(times.begin(), times.end());
     EXPECT_EQ(unique.size(), 240u);
   }
-  // The hourly file has one row group per container, in time order.
+  // The hourly file keeps containers together in one row group (not one row group per container).
   for (const auto& f : data.files) {
     if (f.find("metrics-") == std::string::npos) continue;
     auto reader = parquet::FileReader::OpenFile(root_ + "/" + f);
     ASSERT_TRUE(reader.ok());
-    EXPECT_EQ((*reader)->num_row_groups(), 2);
+    EXPECT_EQ((*reader)->num_row_groups(), 1);
     EXPECT_EQ((*reader)->num_rows(), 180);  // 90 s x 2 containers
     EXPECT_FALSE(ReplacedFiles(root_ + "/" + f).empty());
   }

@@ -92,11 +92,6 @@ std::string HourlyFileName(int64_t hour_start_ms, int64_t stamp_ms) {
   return "metrics-" + hour + "-" + std::to_string(stamp_ms) + ".parquet";
 }
 
-std::string DailyFileName(int64_t day_start_ms, int64_t stamp_ms) {
-  std::string day = UtcCompactTimestamp(day_start_ms).substr(0, 8);  // YYYYMMDD
-  return "day-" + day + "-" + std::to_string(stamp_ms) + ".parquet";
-}
-
 std::optional<DataFileName> ParseDataFileName(std::string_view name) {
   if (!EndsWith(name, ".parquet")) return std::nullopt;
   DataFileName out;
@@ -111,13 +106,6 @@ std::optional<DataFileName> ParseDataFileName(std::string_view name) {
     auto t = ParseCompact(name.substr(8, 11), /*hour_only=*/true);
     if (!t) return std::nullopt;
     out.kind = DataFileName::Kind::kHourly;
-    out.start_ms = *t;
-    return out;
-  }
-  if (StartsWith(name, "day-") && name.size() > 4 + 8 && name[12] == '-') {
-    auto t = ParseCompact(std::string(name.substr(4, 8)) + "T00", /*hour_only=*/true);
-    if (!t) return std::nullopt;
-    out.kind = DataFileName::Kind::kDaily;
     out.start_ms = *t;
     return out;
   }

@@ -5,9 +5,9 @@
 
 #include <cmath>
 #include <fstream>
-#include <sstream>
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "store/catalog.h"
 

@@ -279,11 +279,18 @@ class Generator {
     }
     if (Uniform() < 0.05) s.file = std::min<uint64_t>(s.file + 4 * kMiB, s.base_mem);
     uint64_t current = s.anon + s.file;
-    s.pgfault += 20 + static_cast<int64_t>(rng_() % 200);
-    if (Uniform() < 0.01) s.pgmajfault += 1;
+    // Page faults follow activity: a busy service faults every second, an idle sidecar rarely.
+    bool active = s.behavior == Behavior::kBusy || s.behavior == Behavior::kThrottled ||
+                  s.behavior == Behavior::kLeak || demand > 200;
+    if (active) {
+      s.pgfault += 50 + static_cast<int64_t>(rng_() % 200);
+    } else if (Uniform() < 0.05) {
+      s.pgfault += 1 + static_cast<int64_t>(rng_() % 20);
+    }
+    if (Uniform() < 0.002) s.pgmajfault += 1;
     // I/O.
     int64_t drb = 0, dwb = 0;
-    if (s.behavior == Behavior::kBusy || Uniform() < 0.1) {
+    if (s.behavior == Behavior::kBusy || Uniform() < (active ? 0.1 : 0.02)) {
       dwb = static_cast<int64_t>(std::max(0.0, Normal(48 * 1024, 16 * 1024))) & ~4095LL;
       drb = (Uniform() < 0.2) ? static_cast<int64_t>(rng_() % (1 << 20)) & ~4095LL : 0;
     }
@@ -292,8 +299,10 @@ class Generator {
     s.rios += drb / 4096;
     s.wios += dwb / 16384;
     // Pressure.
-    int64_t dpsi_cpu =
-        dthr > 0 ? static_cast<int64_t>(dthr_us * 0.6) : static_cast<int64_t>(Uniform() * 200);
+    // CPU stalls come from throttling, and now and then from contention on the node.
+    int64_t dpsi_cpu = dthr > 0                      ? static_cast<int64_t>(dthr_us * 0.6)
+                       : (active && Uniform() < 0.2) ? static_cast<int64_t>(Uniform() * 2000)
+                                                     : 0;
     bool mem_tight = s.mem_limit && current > s.mem_limit * 9 / 10;
     int64_t dpsi_mem_some = mem_tight ? static_cast<int64_t>(Normal(150000, 30000)) : 0;
     int64_t dpsi_mem_full = dpsi_mem_some / 3;
@@ -508,7 +517,9 @@ Result<BenchDataSummary> GenerateBenchData(const BenchDataOptions& o) {
 
 std::string SummaryJson(const BenchDataSummary& s) {
   std::string out = "{\n";
-  auto kv = [&](const char* k, uint64_t v) { out += "  \"" + std::string(k) + "\": " + std::to_string(v) + ",\n"; };
+  auto kv = [&](const char* k, uint64_t v) {
+    out += "  \"" + std::string(k) + "\": " + std::to_string(v) + ",\n";
+  };
   kv("rows", s.rows);
   kv("container_rows", s.container_rows);
   kv("numeric_values", s.numeric_values);
