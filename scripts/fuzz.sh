@@ -28,6 +28,11 @@ for fuzzer in "${!seeds[@]}"; do
   fi
   corpus="$work/corpus/$fuzzer" artifacts="$work/artifacts/$fuzzer" log="$work/logs/$fuzzer.log"
   mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
+  # Generated seeds (page index, v2 pages, encodings DuckDB does not write), when built.
+  seed_tool=$(find "$build" -type f -name parquet_fuzz_seeds -perm -u+x 2>/dev/null | head -1)
+  if [ "$fuzzer" = parquet_reader_fuzz ] && [ -n "$seed_tool" ]; then
+    "$seed_tool" "$corpus" >/dev/null || echo "$fuzzer: warning: $seed_tool failed"
+  fi
   for dir in ${seeds[$fuzzer]}; do
     for f in "$dir"/*.parquet; do
       [ -e "$f" ] && cp -n "$f" "$corpus/" 2>/dev/null
