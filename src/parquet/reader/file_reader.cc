@@ -418,8 +418,9 @@ Status FileReader::ReadRowGroup(int row_group, std::span<const int> columns,
 Status FileReader::ReadRangesImpl(int row_group, int column, const RowRanges* ranges,
                                   ColumnBatch* out, ColumnReadBuffers* buffers) const {
   FGM_RETURN_IF_ERROR(CheckIndexes(row_group, column));
-  ColumnReadBuffers local;
-  ColumnReadBuffers::Impl* scratch = (buffers != nullptr ? buffers : &local)->impl();
+  std::optional<ColumnReadBuffers> local;  // only when the caller brings none
+  if (buffers == nullptr) buffers = &local.emplace();
+  ColumnReadBuffers::Impl* scratch = buffers->impl();
   const ColumnSpec& spec = schema_.columns[static_cast<size_t>(column)];
   const ColumnMetaData& md = ChunkMetaData(row_group, column);
   const int64_t rows = row_group_num_rows(row_group);

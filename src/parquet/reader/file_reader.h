@@ -145,8 +145,9 @@ class FileReader {
   Result<RowRanges> RowRangesMatchingInt64Range(int row_group, int column, int64_t lo,
                                                 int64_t hi) const;
 
-  /// Reads the whole column chunk into *out (previous contents replaced; vector capacity reused).
-  /// `buffers` may be null (temporary scratch is used). Errors: kCorrupt (lying sizes, bad
+  /// Reads the whole column chunk into *out (previous contents replaced; vector capacity reused;
+  /// after an error *out holds unspecified partial data). `buffers` may be null (temporary
+  /// scratch is used). Errors: kCorrupt (lying sizes, bad
   /// encodings, dictionary index out of range, value count mismatch), kUnsupported (unknown or
   /// unimplemented codec/encoding, BIT_PACKED levels), kResourceExhausted (decoded output over
   /// options().max_decoded_bytes), kIo.
