@@ -354,14 +354,29 @@ function checkHyparquetStats(report, where, col, chunk, values) {
 async function checkPageIndex(report, where, file, el, col, chunk, values) {
   const meta = chunk.meta_data;
   if (values.length === 0) return;
-  if (chunk.offset_index_offset === undefined) {
-    report.fail(where, "no offset index (FileWriter writes the page index by default)");
-    return;
-  }
   const read = async (offset, length) => {
     const start = Number(offset);
     return { view: new DataView(await file.slice(start, start + Number(length))), offset: 0 };
   };
+  if (chunk.offset_index_offset === undefined) {
+    // FileWriter leaves the page index out only for one-page chunks (the chunk statistics say
+    // everything it would): then the first data page must hold every row of the chunk.
+    const off = Number(meta.data_page_offset);
+    const chunkEnd = Number(meta.dictionary_page_offset ?? meta.data_page_offset) + Number(meta.total_compressed_size);
+    let header;
+    try {
+      header = parquetHeader(await read(off, chunkEnd - off));
+    } catch (e) {
+      report.fail(where, `no offset index, and no page header at data_page_offset ${off}: ${e.message}`);
+      return;
+    }
+    const rows = header.data_page_header_v2?.num_rows ?? header.data_page_header?.num_values;
+    if (rows !== values.length) {
+      report.fail(where, `no offset index, but the chunk has more than one page (${rows} of ${values.length} rows in the first)`);
+    }
+    if (chunk.column_index_offset !== undefined) report.fail(where, "column index without offset index");
+    return;
+  }
   const oi = readOffsetIndex(await read(chunk.offset_index_offset, chunk.offset_index_length));
   const locs = oi.page_locations;
   const firstRows = locs.map((l) => Number(l.first_row_index));
