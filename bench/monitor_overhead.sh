@@ -25,12 +25,13 @@ BUSY_QUOTA_US=10000  # of a 100000 us period: 4 busy loops cost 0.4 core, not th
 NETDATA=1
 OUT=""
 KEEP_DATA=0
+NOFILE=""  # RLIMIT_NOFILE for fgm; empty = inherit (fgm keeps cgroup files open up to half of it)
 NETDATA_READY_TIMEOUT=300  # s; netdata runs cgroup-name.sh once per new cgroup (~1000 at N=1000)
 
 usage() {
   cat <<EOF
 usage: $0 [--counts "10 100 1000"] [--reps 3] [--warmup 15] [--window 60] [--fgm PATH]
-          [--busy 4] [--sleepers 16] [--no-netdata] [--out DIR] [--keep-data]
+          [--busy 4] [--sleepers 16] [--no-netdata] [--out DIR] [--keep-data] [--nofile N]
 Runs, for each N: netdata (if installed and not --no-netdata) plus, per rep, two fgm monitors
 (default and --no-pss) on the same N cgroups, and measures all of them over the same window.
 EOF
@@ -48,6 +49,7 @@ while [[ $# -gt 0 ]]; do
     --no-netdata) NETDATA=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --keep-data) KEEP_DATA=1; shift ;;
+    --nofile) NOFILE="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -76,6 +78,7 @@ CLK_TCK=$(getconf CLK_TCK)
 
 RUN_HEX=$(printf '%04x' $((RANDOM % 65536)))
 MARKER="f0e0beef${RUN_HEX}"  # in every pod UID and container id of this run; filters others' cgroups
+NAME_TAG="ovh${RUN_HEX}"     # the namespace Netdata's charts of this run are named with
 [[ -n "$OUT" ]] || OUT="/tmp/fgm-monitor-overhead-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
 OUT="$(cd "$OUT" && pwd)"
@@ -208,16 +211,42 @@ start_workloads() {  # n
 
 # ----------------------------------------------------------------------------------------------
 # Netdata, started by hand (Debian's service start is blocked and there is no systemd). Options
-# are given with -W set, so /etc/netdata/netdata.conf is never edited: v1 cgroups (its default on
-# this hybrid layout is the empty cgroup2 tree), room for more than its default 1000 cgroups, and
-# a fresh database and log directory per N that is deleted afterwards.
+# are given with -W set, so /etc/netdata/netdata.conf is never edited:
+# - v1 cgroups: its default on this hybrid layout is the empty cgroup2 tree, where it finds nothing;
+# - room for more than its default 1000 cgroups;
+# - the CPU, memory, swap and blkio charts forced on: their default "auto" charts a cgroup only
+#   once a value is non-zero, which our empty cgroups never reach but running containers do;
+# - a rename script that names this run's containers the way cgroup-name.sh does when it can reach
+#   the Kubernetes API ("k8s_cntr_<namespace>_<pod>_<container>" plus k8s labels). Without an API
+#   it names them after the full cgroup path, and netdata then DISABLES them: the chart id is
+#   longer than RRD_ID_LENGTH_MAX. Other cgroups still go to the stock script;
+# - a fresh database and log directory per N, deleted afterwards.
 start_netdata() {  # n
   ND_STATE=$(mktemp -d /tmp/fgm-ovh-netdata.XXXXXX)
   mkdir -p "$ND_STATE"/{cache,lib,log}
+  cat >"$ND_STATE/cgroup-name.sh" <<EOF
+#!/bin/bash
+# \$1 = cgroup path, \$2 = its flattened name (see /usr/lib/netdata/plugins.d/cgroup-name.sh)
+if [[ \$1 == *cri-containerd-$MARKER* ]]; then
+  id=\${1##*cri-containerd-}; id=\${id%.scope}; pod=pod\${id: -6}
+  echo "k8s_cntr_${NAME_TAG}_\${pod}_c k8s_namespace=\"$NAME_TAG\",k8s_pod_name=\"\$pod\",k8s_container_name=\"c\",k8s_container_id=\"\$id\",k8s_kind=\"container\",k8s_qos_class=\"burstable\""
+  exit 0
+fi
+exec /usr/lib/netdata/plugins.d/cgroup-name.sh "\$@"
+EOF
+  chmod 755 "$ND_STATE/cgroup-name.sh"
   chown -R netdata:netdata "$ND_STATE"
+  local forced=(
+    "enable cpuacct stat (total CPU)" "enable cpuacct usage (per core CPU)" "enable memory"
+    "enable detailed memory" "enable swap memory" "enable blkio bandwidth" "enable blkio operations")
+  local -a set_forced=()
+  local o
+  for o in "${forced[@]}"; do set_forced+=(-W set plugin:cgroups "$o" yes); done
   /usr/sbin/netdata -D \
     -W set plugin:cgroups "use unified cgroups" no \
     -W set plugin:cgroups "max cgroups to allow" 5000 \
+    -W set plugin:cgroups "script to get cgroup names" "$ND_STATE/cgroup-name.sh" \
+    "${set_forced[@]}" \
     -W set directories cache "$ND_STATE/cache" \
     -W set directories lib "$ND_STATE/lib" \
     -W set logs error "$ND_STATE/log/error.log" \
@@ -231,7 +260,7 @@ wait_netdata_ready() {  # n: until netdata charts every container of this run
   local n=$1 start=$SECONDS got
   while :; do
     kill -0 "$NETDATA_PID" 2>/dev/null || die "netdata exited (see $ND_STATE/log)"
-    got=$(node "$REPO/bench/monitor_overhead_report.mjs" netdata-count --marker "$MARKER" 2>/dev/null || echo 0)
+    got=$(node "$REPO/bench/monitor_overhead_report.mjs" netdata-count --name-tag "$NAME_TAG" 2>/dev/null || echo 0)
     ((got >= n)) && { log "netdata charts $got/$n containers after $((SECONDS - start)) s"; return 0; }
     ((SECONDS - start > NETDATA_READY_TIMEOUT)) && die "netdata charted only $got of $n containers in ${NETDATA_READY_TIMEOUT} s"
     sleep 5
@@ -240,9 +269,11 @@ wait_netdata_ready() {  # n: until netdata charts every container of this run
 
 # ----------------------------------------------------------------------------------------------
 # Snapshot of every measured process: one `proc` line per process (utime+stime and reaped
-# children's cutime+cstime in clock ticks, VmRSS and VmHWM in kB) and one `task` line per thread.
+# children's cutime+cstime in clock ticks, VmRSS and VmHWM in kB) and one `task` line per thread
+# (utime+stime in ticks, and schedstat's run time in ns: the same scheduler clock that utime+stime
+# are scaled from, without their 10 ms rounding, which matters for a thread using 0.1% of a core).
 snap_proc() {  # label pid
-  local label=$1 pid=$2 s rest f t tf
+  local label=$1 pid=$2 s rest f t tf ns
   s=$(cat "/proc/$pid/stat" 2>/dev/null) || return 0
   rest=${s##*) }
   read -r -a f <<<"$rest"
@@ -254,7 +285,8 @@ snap_proc() {  # label pid
     tf=$(cat "$t/stat" 2>/dev/null) || continue
     rest=${tf##*) }
     read -r -a f <<<"$rest"
-    echo "task $label $pid ${t##*/} $((f[11] + f[12])) $(tr -d ' ' <"$t/comm" 2>/dev/null)"
+    read -r ns _ <"$t/schedstat" 2>/dev/null || ns=0
+    echo "task $label $pid ${t##*/} $((f[11] + f[12])) $ns $(tr -d ' ' <"$t/comm" 2>/dev/null)"
   done
 }
 
@@ -272,9 +304,14 @@ snapshot() {  # file
   } >"$1"
 }
 
+run_fgm() {  # monitor args...: execs, so the caller's $! is fgm's pid
+  [[ -z "$NOFILE" ]] || ulimit -n "$NOFILE"
+  exec "$FGM" monitor --log-level warning "$@"
+}
+
 # ----------------------------------------------------------------------------------------------
 log "run $MARKER: counts [$COUNTS] x $REPS reps, warm-up $WARMUP s, window $WINDOW s -> $OUT"
-log "fgm $("$FGM" --version 2>/dev/null | head -1), nofile soft limit $(ulimit -Sn), $(nproc) cores"
+log "fgm $("$FGM" --version 2>/dev/null | head -1), nofile ${NOFILE:-$(ulimit -Sn)}, $(nproc) cores"
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "kernel: $(uname -r)"
@@ -282,7 +319,7 @@ log "fgm $("$FGM" --version 2>/dev/null | head -1), nofile soft limit $(ulimit -
   echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "fgm: $FGM ($(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown))"
   echo "netdata: $(dpkg-query -W -f '${Version}' netdata 2>/dev/null || echo none)"
-  echo "nofile: $(ulimit -Sn)"
+  echo "nofile (fgm): ${NOFILE:-$(ulimit -Sn)}"
   echo "args: counts=[$COUNTS] reps=$REPS warmup=$WARMUP window=$WINDOW busy=$BUSY sleepers=$SLEEPERS quota_us=$BUSY_QUOTA_US"
 } >"$OUT/machine.txt"
 
@@ -297,9 +334,9 @@ for N in $COUNTS; do
   for ((rep = 1; rep <= REPS; rep++)); do
     d_pss="$OUT/data/n$N-r$rep-pss" d_nopss="$OUT/data/n$N-r$rep-nopss"
     mkdir -p "$d_pss" "$d_nopss"
-    "$FGM" monitor -o "$d_pss" --log-level warning >"$d_pss.log" 2>&1 &
+    run_fgm -o "$d_pss" >"$d_pss.log" 2>&1 &
     FGM_PIDS=($!)
-    "$FGM" monitor -o "$d_nopss" --no-pss --log-level warning >"$d_nopss.log" 2>&1 &
+    run_fgm -o "$d_nopss" --no-pss >"$d_nopss.log" 2>&1 &
     FGM_PIDS+=($!)
     sleep "$WARMUP"
     a="$OUT/snap-n$N-r$rep-a.txt" b="$OUT/snap-n$N-r$rep-b.txt"
@@ -311,7 +348,7 @@ for N in $COUNTS; do
       stop_pid "$p" 10
     done
     FGM_PIDS=()
-    node "$REPO/bench/monitor_overhead_report.mjs" rep --n "$N" --rep "$rep" --marker "$MARKER" \
+    node "$REPO/bench/monitor_overhead_report.mjs" rep --n "$N" --rep "$rep" --marker "$MARKER" --name-tag "$NAME_TAG" \
       --snap-a "$a" --snap-b "$b" --pss-dir "$d_pss" --nopss-dir "$d_nopss" \
       --netdata "$NETDATA" --clk-tck "$CLK_TCK" --procs $((N < BUSY + SLEEPERS ? N : BUSY + SLEEPERS)) \
       >>"$RESULTS" || die "verification failed for N=$N rep $rep"

@@ -38,10 +38,24 @@ function parseSnapshot(path) {
         comm: f.slice(8).join(" "),
       });
     } else if (f[0] === "task") {
-      s.tasks.set(`${f[1]}/${f[2]}/${f[3]}`, { label: f[1], pid: +f[2], tid: +f[3], ticks: +f[4], comm: f.slice(5).join(" ") });
+      s.tasks.set(`${f[1]}/${f[2]}/${f[3]}`, {
+        label: f[1], pid: +f[2], tid: +f[3], ticks: +f[4], ns: +f[5], comm: f.slice(6).join(" "),
+      });
     }
   }
   return s;
+}
+
+// Run time of one process's threads between the snapshots, in ns (threads born in the window
+// count from 0; threads that ended in the window are missed, which the ticks cross-check shows).
+function taskNs(a, b, label, pid) {
+  let ns = 0;
+  for (const t of b.tasks.values()) {
+    if (t.label !== label || t.pid !== pid) continue;
+    const ta = a.tasks.get(`${label}/${pid}/${t.tid}`);
+    ns += t.ns - (ta ? ta.ns : 0);
+  }
+  return ns;
 }
 
 function procDelta(a, b, label) {
@@ -49,7 +63,10 @@ function procDelta(a, b, label) {
   if (!pb) return null;
   const pa = a.procs.get(`${label}/${pb.pid}`);
   if (!pa) return null;
-  return { ticks: pb.ticks - pa.ticks, cticks: pb.cticks - pa.cticks, rssKb: pb.rssKb, hwmKb: pb.hwmKb, pid: pb.pid };
+  return {
+    ticks: pb.ticks - pa.ticks, cticks: pb.cticks - pa.cticks, ns: taskNs(a, b, label, pb.pid),
+    rssKb: pb.rssKb, hwmKb: pb.hwmKb, pid: pb.pid,
+  };
 }
 
 function hostBusyCores(a, b) {
@@ -68,7 +85,7 @@ async function checkFgm(dir, marker, fromMs, toMs, n, procs) {
   await con.run(`CREATE VIEW t AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`);
   const per = await q(`
     SELECT epoch_ms(time) AS ms, count(*) AS rows, count(DISTINCT cgroup_path) AS containers,
-           count(memory_pss_bytes) AS pss, count(cpu_usage_usec) AS cpu, count(memory_current_bytes) AS mem
+           count(memory_pss_bytes) AS pss, count(cpu_usage_usec) AS cpu, count(memory_usage_bytes) AS mem
     FROM t WHERE kind = 'container' AND contains(cgroup_path, '${marker}')
       AND epoch_ms(time) >= ${fromMs} AND epoch_ms(time) < ${toMs}
     GROUP BY 1 ORDER BY 1`);
@@ -83,6 +100,7 @@ async function checkFgm(dir, marker, fromMs, toMs, n, procs) {
   return {
     ticks_expected: expected,
     ticks_with_rows: per.length,
+    samples: per.reduce((sum, r) => sum + Number(r.containers), 0),  // container-seconds delivered
     ticks_complete: complete,
     our_containers_min: per.length ? Math.min(...per.map((r) => Number(r.containers))) : 0,
     pss_values_per_tick: median(per.map((r) => Number(r.pss))),
@@ -117,7 +135,7 @@ async function checkNetdata(tag, n, fromMs, toMs) {
   const cgroupCpuAll = charts.filter((c) => /(^|\.)cgroup\.cpu$/.test(c.context)).length;
   const after = Math.ceil(fromMs / 1000), before = Math.floor(toMs / 1000) - 1;
   const want = before - after + 1;
-  let full = 0;
+  let full = 0, total = 0;
   const pointsPerChart = [];
   // One request per container's CPU chart: does every second of the window have a value?
   for (let i = 0; i < cpu.length; i += 8) {
@@ -127,6 +145,7 @@ async function checkNetdata(tag, n, fromMs, toMs) {
       const j = await (await fetch(url)).json();
       const rows = (j.data || []).filter((row) => row.slice(1).every((v) => v !== null));
       pointsPerChart.push(rows.length);
+      total += rows.length;
       if (rows.length >= want - 1) full++;  // the edge second may fall outside netdata's slot
     });
     await Promise.all(batch);
@@ -138,6 +157,7 @@ async function checkNetdata(tag, n, fromMs, toMs) {
     containers_charted: cpu.length,
     containers_with_full_window: full,
     points_min: pointsPerChart.length ? Math.min(...pointsPerChart) : 0,
+    samples: total,  // container-seconds with a value in the CPU chart
     points_wanted: want,
     charts_per_container: n ? ours.length / n : null,
     cgroups_charted_total: cgroupCpuAll,
@@ -152,8 +172,7 @@ async function rep() {
   const windowS = Number(b.timeNs - a.timeNs) / 1e9;
   const fromMs = Number(a.timeNs / 1000000n), toMs = Number(b.timeNs / 1000000n);
   const marker = opt("--marker"), tag = opt("--name-tag"), procs = +opt("--procs", 0);
-  const cpuFig = (ticks) => {
-    const s = ticks / clk;
+  const cpuFig = (s) => {
     return {
       cpu_s: s,
       pct_core: (100 * s) / windowS,
@@ -166,42 +185,46 @@ async function rep() {
     const d = procDelta(a, b, `fgm_${label}`);
     if (!d) throw new Error(`fgm_${label}: missing from a snapshot`);
     out.fgm[label] = {
-      ...cpuFig(d.ticks),
+      ...cpuFig(d.ns / 1e9),
+      cpu_s_stat: d.ticks / clk,
       rss_mib: d.rssKb / 1024,
       hwm_mib: d.hwmKb / 1024,
       threads: [...b.tasks.values()].filter((t) => t.label === `fgm_${label}`).length,
       ...(await checkFgm(dir, marker, fromMs, toMs, n, procs)),
     };
   }
-  out.pss_cost = cpuFig(Math.max(0, procDelta(a, b, "fgm_pss").ticks - procDelta(a, b, "fgm_nopss").ticks));
+  for (const label of ["pss", "nopss"]) {
+    const f = out.fgm[label];
+    f.us_per_sample = f.samples ? (1e6 * f.cpu_s) / f.samples : null;
+  }
+  out.pss_cost = cpuFig(Math.max(0, procDelta(a, b, "fgm_pss").ns - procDelta(a, b, "fgm_nopss").ns) / 1e9);
   if (opt("--netdata", "0") === "1") {
     const main = procDelta(a, b, "netdata");
     if (!main) throw new Error("netdata: missing from a snapshot");
     // Per-thread CPU of the netdata process. The cgroups plugin is two threads, both named
     // PLUGIN[cgroups]: the collection loop and the discovery worker (rescan every 10 s).
-    const threads = new Map();
+    const threads = new Map();  // comm -> ns
     for (const t of b.tasks.values()) {
       if (t.label !== "netdata") continue;
       const ta = a.tasks.get(`netdata/${t.pid}/${t.tid}`);
-      const d = t.ticks - (ta ? ta.ticks : 0);
-      threads.set(t.comm, (threads.get(t.comm) || 0) + d);
+      threads.set(t.comm, (threads.get(t.comm) || 0) + t.ns - (ta ? ta.ns : 0));
     }
-    let children = 0;
+    let childrenNs = 0;
     const childComms = {};
     for (const p of b.procs.values()) {
       if (p.label !== "netdata_child") continue;
-      const pa = a.procs.get(`netdata_child/${p.pid}`);
-      const d = p.ticks - (pa ? pa.ticks : 0);
-      children += d;
-      childComms[p.comm] = (childComms[p.comm] || 0) + d / clk;
+      const d = taskNs(a, b, "netdata_child", p.pid);
+      childrenNs += d;
+      childComms[p.comm] = (childComms[p.comm] || 0) + d / 1e9;
     }
-    const cgTicks = threads.get("PLUGIN[cgroups]") || 0;
-    const top = [...threads.entries()].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([c, t]) => [c, t / clk]);
+    const cgNs = threads.get("PLUGIN[cgroups]") || 0;
+    const top = [...threads.entries()].sort((x, y) => y[1] - x[1]).slice(0, 8).map(([c, t]) => [c, t / 1e9]);
     const childRssKb = [...b.procs.values()].filter((p) => p.label === "netdata_child").reduce((s, p) => s + p.rssKb, 0);
     out.netdata = {
-      cgroups_threads: cpuFig(cgTicks),
-      process: cpuFig(main.ticks),
-      whole: cpuFig(main.ticks + main.cticks + children),
+      cgroups_threads: cpuFig(cgNs / 1e9),
+      process: cpuFig(main.ns / 1e9),
+      process_cpu_s_stat: main.ticks / clk,
+      whole: cpuFig((main.ns + childrenNs) / 1e9 + main.cticks / clk),
       reaped_children_cpu_s: main.cticks / clk,
       plugin_processes_cpu_s: childComms,
       top_threads_cpu_s: top,
@@ -210,6 +233,11 @@ async function rep() {
       plugin_processes_rss_mib: childRssKb / 1024,
       ...(await checkNetdata(tag, n, fromMs, toMs)),
     };
+  }
+  if (out.netdata) {
+    const nd = out.netdata;
+    nd.us_per_sample_threads = nd.samples ? (1e6 * nd.cgroups_threads.cpu_s) / nd.samples : null;
+    nd.us_per_sample_whole = nd.samples ? (1e6 * nd.whole.cpu_s) / nd.samples : null;
   }
   process.stdout.write(JSON.stringify(out) + "\n");
 }
@@ -235,45 +263,56 @@ function report() {
   const machine = rest[1] ? readFileSync(rest[1], "utf8") : "";
   const ns = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
   const med = (rs, f) => median(rs.map((r) => { try { return f(r); } catch { return null; } }));
-  const out = [];
-  out.push("```", machine.trim(), "```", "");
   const hasNd = rows.some((r) => r.netdata);
-  out.push("CPU, median of the reps (% of one core over the window; us per container-second = CPU time / (N x window)):", "");
-  out.push("| N | reps | fgm % core | fgm --no-pss % core | PSS cost % core | fgm us/container-s | fgm --no-pss us/container-s |" +
-    (hasNd ? " netdata cgroups threads % core | netdata whole % core | netdata cgroups us/container-s | fgm/netdata (threads) | fgm/netdata (whole) |" : ""));
-  out.push("|---|---|---|---|---|---|---|" + (hasNd ? "---|---|---|---|---|" : ""));
+  const out = ["```", machine.trim(), "```", ""];
+  out.push("CPU as % of one core over the window (utime+stime of every thread, from schedstat), median of the reps:", "");
+  out.push("| N | reps | fgm | fgm --no-pss | PSS cost (difference) |" + (hasNd ? " netdata cgroups.plugin threads | netdata whole (all threads + plugin processes) |" : ""));
+  out.push("|---|---|---|---|---|" + (hasNd ? "---|---|" : ""));
   for (const n of ns) {
     const rs = rows.filter((r) => r.n === n);
-    let l = `| ${n} | ${rs.length} | ${f1(med(rs, (r) => r.fgm.pss.pct_core), 3)} | ${f1(med(rs, (r) => r.fgm.nopss.pct_core), 3)} | ` +
-      `${f1(med(rs, (r) => r.pss_cost.pct_core), 3)} | ${f1(med(rs, (r) => r.fgm.pss.us_per_container_s))} | ` +
-      `${f1(med(rs, (r) => r.fgm.nopss.us_per_container_s))} |`;
+    out.push(`| ${n} | ${rs.length} | ${f1(med(rs, (r) => r.fgm.pss.pct_core), 2)} | ${f1(med(rs, (r) => r.fgm.nopss.pct_core), 2)} | ` +
+      `${f1(med(rs, (r) => r.pss_cost.pct_core), 2)} |` +
+      (hasNd ? ` ${f1(med(rs, (r) => r.netdata.cgroups_threads.pct_core), 2)} | ${f1(med(rs, (r) => r.netdata.whole.pct_core), 2)} |` : ""));
+  }
+  out.push("", "CPU per container-second. A sample = one container's values for one second that the monitor really stored " +
+    "(fgm: a container row in the window; netdata: a non-null second in the container's CPU chart). " +
+    "Ratios are taken within each rep, then the median:", "");
+  out.push("| N | fgm us per sample | fgm --no-pss us per sample | samples stored: fgm |" +
+    (hasNd ? " netdata cgroups threads us per sample | netdata whole us per sample | samples stored: netdata | fgm / netdata (threads) | fgm / netdata (whole) |" : ""));
+  out.push("|---|---|---|---|" + (hasNd ? "---|---|---|---|---|" : ""));
+  const pctStored = (r, s) => `${f1((100 * s) / (r.n * r.window_s), 0)}%`;
+  for (const n of ns) {
+    const rs = rows.filter((r) => r.n === n);
+    let l = `| ${n} | ${f1(med(rs, (r) => r.fgm.pss.us_per_sample))} | ${f1(med(rs, (r) => r.fgm.nopss.us_per_sample))} | ` +
+      `${rs.map((r) => (r.fgm.pss.samples === undefined ? "-" : pctStored(r, r.fgm.pss.samples))).join(", ")} |`;
     if (hasNd) {
-      l += ` ${f1(med(rs, (r) => r.netdata.cgroups_threads.pct_core), 3)} | ${f1(med(rs, (r) => r.netdata.whole.pct_core), 2)} | ` +
-        `${f1(med(rs, (r) => r.netdata.cgroups_threads.us_per_container_s))} | ` +
-        `${f1(med(rs, (r) => r.fgm.pss.cpu_s / r.netdata.cgroups_threads.cpu_s), 3)} | ` +
-        `${f1(med(rs, (r) => r.fgm.pss.cpu_s / r.netdata.whole.cpu_s), 3)} |`;
+      l += ` ${f1(med(rs, (r) => r.netdata.us_per_sample_threads))} | ${f1(med(rs, (r) => r.netdata.us_per_sample_whole))} | ` +
+        `${rs.map((r) => (r.netdata.samples === undefined ? "-" : pctStored(r, r.netdata.samples))).join(", ")} | ` +
+        `${f1(med(rs, (r) => r.fgm.pss.us_per_sample / r.netdata.us_per_sample_threads), 2)} | ` +
+        `${f1(med(rs, (r) => r.fgm.pss.us_per_sample / r.netdata.us_per_sample_whole), 2)} |`;
     }
     out.push(l);
   }
-  out.push("", "fgm detail (default = with PSS), medians of the reps; tick duration and self CPU from fgm's own `monitor` rows:", "");
-  out.push("| N | CPU ms per tick | tick p50 us | tick p95 us | self-reported millicores | RSS MiB | VmHWM MiB | --no-pss RSS MiB | containers sampled per tick | complete ticks | PSS values per tick |");
-  out.push("|---|---|---|---|---|---|---|---|---|---|---|");
+  out.push("", "fgm detail (default = with PSS), medians of the reps; tick duration and self-reported CPU/RSS from fgm's own `monitor` rows:", "");
+  out.push("| N | CPU ms per tick | tick p50 ms | tick p95 ms | skipped ticks | self-reported millicores | VmRSS MiB | VmHWM MiB | --no-pss VmRSS MiB | containers sampled per tick | complete ticks (every container) | PSS values per tick |");
+  out.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const n of ns) {
     const rs = rows.filter((r) => r.n === n);
-    out.push(`| ${n} | ${f1(med(rs, (r) => r.fgm.pss.ms_per_tick), 2)} | ${f1(med(rs, (r) => r.fgm.pss.tick_us_p50), 0)} | ` +
-      `${f1(med(rs, (r) => r.fgm.pss.tick_us_p95), 0)} | ${f1(med(rs, (r) => r.fgm.pss.self_millicores))} | ` +
+    out.push(`| ${n} | ${f1(med(rs, (r) => r.fgm.pss.ms_per_tick), 2)} | ${f1(med(rs, (r) => r.fgm.pss.tick_us_p50 / 1000), 1)} | ` +
+      `${f1(med(rs, (r) => r.fgm.pss.tick_us_p95 / 1000), 1)} | ${rs.map((r) => r.fgm.pss.skipped_ticks).join(", ")} | ` +
+      `${f1(med(rs, (r) => r.fgm.pss.self_millicores))} | ` +
       `${f1(med(rs, (r) => r.fgm.pss.rss_mib))} | ${f1(med(rs, (r) => r.fgm.pss.hwm_mib))} | ${f1(med(rs, (r) => r.fgm.nopss.rss_mib))} | ` +
       `${f1(med(rs, (r) => r.fgm.pss.containers_sampled), 0)} | ` +
       `${rs.map((r) => `${r.fgm.pss.ticks_complete}/${r.fgm.pss.ticks_expected}`).join(", ")} | ` +
       `${f1(med(rs, (r) => r.fgm.pss.pss_values_per_tick), 0)} |`);
   }
   if (hasNd) {
-    out.push("", "Netdata detail, medians of the reps:", "");
-    out.push("| N | containers charted | with every second of the window | charts per container | RSS MiB | plugin processes RSS MiB | top threads (CPU s in window, rep 1) |");
+    out.push("", "Netdata detail (medians of the reps; threads list from the first rep):", "");
+    out.push("| N | containers charted | with every second of the window | charts per container | VmRSS MiB | plugin processes RSS MiB | top threads (CPU s in the window) |");
     out.push("|---|---|---|---|---|---|---|");
     for (const n of ns) {
       const rs = rows.filter((r) => r.n === n && r.netdata);
-      const top = rs[0] ? rs[0].netdata.top_threads_cpu_s.slice(0, 5).map(([c, s]) => `${c} ${s.toFixed(2)}`).join(", ") : "";
+      const top = rs[0] ? rs[0].netdata.top_threads_cpu_s.slice(0, 4).map(([c, s]) => `${c} ${s.toFixed(2)}`).join(", ") : "";
       out.push(`| ${n} | ${rs.map((r) => r.netdata.containers_charted).join(", ")} | ${rs.map((r) => r.netdata.containers_with_full_window).join(", ")} | ` +
         `${f1(med(rs, (r) => r.netdata.charts_per_container))} | ${f1(med(rs, (r) => r.netdata.rss_mib))} | ` +
         `${f1(med(rs, (r) => r.netdata.plugin_processes_rss_mib))} | ${top} |`);
