@@ -163,6 +163,15 @@ std::map<std::string, RowBuffer> SplitByDate(const RowBuffer& rows) {
   return out;
 }
 
+// Log-once key of an error: its category and cause without the path (the path changes with every
+// segment; "No space left on device" should still be reported once).
+std::string ErrorKey(std::string_view category, const Status& s) {
+  const std::string& m = s.message();
+  size_t colon = m.rfind(": ");
+  return std::string(category) + ":" + std::string(StatusCodeName(s.code())) + ":" +
+         (colon == std::string::npos ? m : m.substr(colon + 2));
+}
+
 uint64_t FileSize(const std::string& path) {
   std::error_code ec;
   auto size = fs::file_size(path, ec);
@@ -289,7 +298,7 @@ void DatasetWriter::FlushJournal() {
     auto created = JournalWriter::Create(JournalPath(options_.root, options_.run_id, seq_),
                                          options_.identifier);
     if (!created.ok()) {
-      FGM_LOG_ONCE(kWarning, "journal-create:" + created.error().ToString(),
+      FGM_LOG_ONCE(kWarning, ErrorKey("journal-create", created.error()),
                    "cannot create journal: %s (will retry; rows stay in memory)",
                    created.error().ToString().c_str());
       std::lock_guard<std::mutex> lock(mutex_);
@@ -301,7 +310,7 @@ void DatasetWriter::FlushJournal() {
   Status s = journal_->Append(*current_, journaled_rows_, current_->size());
   std::lock_guard<std::mutex> lock(mutex_);
   if (!s.ok()) {
-    FGM_LOG_ONCE(kWarning, "journal-append:" + s.ToString(),
+    FGM_LOG_ONCE(kWarning, ErrorKey("journal-append", s),
                  "cannot append to journal: %s (will retry; rows stay in memory)",
                  s.ToString().c_str());
     ++stats_.write_errors;
@@ -391,7 +400,7 @@ void DatasetWriter::WorkerLoop() {
       }
       ++stats_.write_errors;
       last_error_ = s;
-      FGM_LOG_ONCE(kWarning, "segment:" + s.ToString(),
+      FGM_LOG_ONCE(kWarning, ErrorKey("segment", s),
                    "cannot write segment: %s (retrying; sampling continues)", s.ToString().c_str());
       wake_.notify_all();
       if (stopping_) return;
@@ -408,7 +417,7 @@ void DatasetWriter::WorkerLoop() {
       busy_ = false;
       if (!s.ok()) {
         ++stats_.write_errors;
-        FGM_LOG_ONCE(kWarning, "maintenance:" + s.ToString(), "compaction/retention: %s",
+        FGM_LOG_ONCE(kWarning, ErrorKey("maintenance", s), "compaction/retention: %s",
                      s.ToString().c_str());
       }
       next_maintenance = clock_->WallNs() + options_.maintenance_interval_ns;
