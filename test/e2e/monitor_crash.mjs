@@ -95,6 +95,8 @@ let worst = 0;
 for (const k of killTimes) {
   const before = times.filter((t) => t <= k).pop();
   const after = times.find((t) => t > k);
+  // The very first run may be killed before its first flush: nothing precedes it to measure from.
+  if (before === undefined && k === killTimes[0] && after !== undefined) continue;
   if (before === undefined || after === undefined) { fail(`no data around kill at ${k}`); continue; }
   const gap = (after - before) / 1000;
   worst = Math.max(worst, gap);
