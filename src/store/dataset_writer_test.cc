@@ -232,7 +232,9 @@ TEST_F(DatasetWriterTest, SigkillLosesAtMostTheFlushIntervalAndIsRecovered) {
   // unflushed interval.
   auto w = DatasetWriter::Open(Options());
   ASSERT_TRUE(w.ok()) << w.error().ToString();
-  EXPECT_EQ((*w)->stats().journals_recovered, 1u);
+  // At least the open segment's journal; also segment 0's if the worker had not written it yet
+  // when the kill came (slow sanitizer builds) -- either way nothing is lost or doubled.
+  EXPECT_GE((*w)->stats().journals_recovered, 1u);
   ASSERT_TRUE((*w)->Close().ok());
   ReadBack data = ReadDataset(root_);
   for (auto& [c, times] : data.times_by_container) {
