@@ -16,6 +16,7 @@ work="$build/fuzz"
 declare -A seeds=(
   [parquet_reader_fuzz]="test/data/parquet/broken test/data/parquet/golden"
   [parquet_page_decoder_fuzz]=""  # synthesizes its pages; starts from an empty corpus
+  [cgroupfs_parsers_fuzz]="test/data/cgroupfs"  # captured and hand-built kernel files
 )
 
 failed=0
@@ -34,6 +35,13 @@ for fuzzer in "${!seeds[@]}"; do
     "$seed_tool" "$corpus" >/dev/null || echo "$fuzzer: warning: $seed_tool failed"
   fi
   for dir in ${seeds[$fuzzer]}; do
+    if [ "$fuzzer" = cgroupfs_parsers_fuzz ]; then
+      # Kernel files have no extension; give each a unique name (many are called cpu.stat).
+      find "$dir" -type f ! -name '*.md' ! -name '*.sh' | while read -r f; do
+        cp -n "$f" "$corpus/$(echo "$f" | tr '/' '_')" 2>/dev/null
+      done
+      continue
+    fi
     for f in "$dir"/*.parquet; do
       [ -e "$f" ] && cp -n "$f" "$corpus/" 2>/dev/null
     done
@@ -41,13 +49,21 @@ for fuzzer in "${!seeds[@]}"; do
   # -rss_limit_mb: the reader's own caps keep honest inputs far below it; -timeout: seconds per
   # input (the largest seed takes well under one second even under ASan); -max_len: above every
   # seed so mutations can grow them; -print_final_stats for the summary line.
-  "$bin" "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
-    -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
-  rc=$?
+  # All fuzzers run at once (the wall time of `make test` matters more than runs per fuzzer).
+  ( "$bin" "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
+      -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1
+    echo $? >"$work/logs/$fuzzer.rc" ) &
+done
+wait
+for fuzzer in "${!seeds[@]}"; do
+  [ -f "$work/logs/$fuzzer.rc" ] || continue
+  rc=$(cat "$work/logs/$fuzzer.rc")
+  rm -f "$work/logs/$fuzzer.rc"
+  corpus="$work/corpus/$fuzzer" artifacts="$work/artifacts/$fuzzer" log="$work/logs/$fuzzer.log"
   runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' | tail -1)
   cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+')
   units=$(ls "$corpus" | wc -l)
-  if [ $rc -eq 0 ]; then
+  if [ "$rc" -eq 0 ]; then
     echo "$fuzzer: OK, ${runs:-?} runs in ${seconds}s, coverage ${cov:-?}, corpus $units files"
   else
     finding=$(grep -Eo 'ERROR: (libFuzzer|AddressSanitizer|UndefinedBehaviorSanitizer|LeakSanitizer): [a-zA-Z-]+' "$log" | head -1)
