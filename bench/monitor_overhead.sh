@@ -75,6 +75,12 @@ if [[ $NETDATA -eq 1 ]]; then
   if pgrep -x netdata >/dev/null; then die "a netdata is already running: stop it first (port 19999)"; fi
 fi
 CLK_TCK=$(getconf CLK_TCK)
+# One run at a time: two runs would share the kubepods parents (and each other's CPU).
+exec 9>/tmp/fgm-monitor-overhead.lock
+flock -n 9 || die "another monitor_overhead.sh run is in progress"
+if [[ -n "$NOFILE" ]]; then
+  (ulimit -n "$NOFILE") 2>/dev/null || die "cannot set RLIMIT_NOFILE to $NOFILE (hard limit $(ulimit -Hn))"
+fi
 
 RUN_HEX=$(printf '%04x' $((RANDOM % 65536)))
 MARKER="f0e0beef${RUN_HEX}"  # in every pod UID and container id of this run; filters others' cgroups

@@ -294,13 +294,13 @@ function report() {
     out.push(l);
   }
   out.push("", "fgm detail (default = with PSS), medians of the reps; tick duration and self-reported CPU/RSS from fgm's own `monitor` rows:", "");
-  out.push("| N | CPU ms per tick | tick p50 ms | tick p95 ms | skipped ticks | self-reported millicores | VmRSS MiB | VmHWM MiB | --no-pss VmRSS MiB | containers sampled per tick | complete ticks (every container) | PSS values per tick |");
-  out.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  out.push("| N | CPU ms per tick | tick p50 ms | tick p95 ms | skipped ticks | self-reported millicores | self-reported RSS max MiB | VmRSS MiB | VmHWM MiB | --no-pss VmRSS MiB | containers sampled per tick | complete ticks (every container) | PSS values per tick |");
+  out.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const n of ns) {
     const rs = rows.filter((r) => r.n === n);
     out.push(`| ${n} | ${f1(med(rs, (r) => r.fgm.pss.ms_per_tick), 2)} | ${f1(med(rs, (r) => r.fgm.pss.tick_us_p50 / 1000), 1)} | ` +
       `${f1(med(rs, (r) => r.fgm.pss.tick_us_p95 / 1000), 1)} | ${rs.map((r) => r.fgm.pss.skipped_ticks).join(", ")} | ` +
-      `${f1(med(rs, (r) => r.fgm.pss.self_millicores))} | ` +
+      `${f1(med(rs, (r) => r.fgm.pss.self_millicores))} | ${f1(med(rs, (r) => r.fgm.pss.self_rss_mib))} | ` +
       `${f1(med(rs, (r) => r.fgm.pss.rss_mib))} | ${f1(med(rs, (r) => r.fgm.pss.hwm_mib))} | ${f1(med(rs, (r) => r.fgm.nopss.rss_mib))} | ` +
       `${f1(med(rs, (r) => r.fgm.pss.containers_sampled), 0)} | ` +
       `${rs.map((r) => `${r.fgm.pss.ticks_complete}/${r.fgm.pss.ticks_expected}`).join(", ")} | ` +
