@@ -146,15 +146,10 @@ Status WriteRowsFile(const RowBuffer& rows, const std::string& final_path, std::
   return OkStatus();
 }
 
-// Splits rows by UTC date (a segment never straddles an hour, but a recovered journal might).
+// Splits rows by UTC date (a segment never straddles an hour, but a recovered journal might);
+// callers avoid the copy when everything is one date.
 std::map<std::string, RowBuffer> SplitByDate(const RowBuffer& rows) {
   std::map<std::string, RowBuffer> out;
-  if (rows.empty()) return out;
-  if (UtcDate(rows.min_time_ms()) == UtcDate(rows.max_time_ms())) {
-    std::string date = UtcDate(rows.min_time_ms());
-    out[date] = rows.Filter([](size_t) { return true; });
-    return out;
-  }
   Row row;
   for (size_t i = 0; i < rows.size(); ++i) {
     rows.GetRow(i, &row);
@@ -367,11 +362,17 @@ void DatasetWriter::Poll() {
 }
 
 Status DatasetWriter::WriteSegment(const PendingSegment& seg) {
-  for (auto& [date, rows] : SplitByDate(*seg.rows)) {
+  auto write = [&](const RowBuffer& rows) -> Status {
     std::string dir = PartitionDir(options_.root, rows.min_time_ms(), seg.identifier);
     FGM_RETURN_IF_ERROR(MakeDirs(dir));
     std::string path = dir + "/" + SegmentFileName(rows.min_time_ms(), seg.run_id, seg.seq);
-    FGM_RETURN_IF_ERROR(WriteRowsFile(rows, path, seg.run_id, seg.identifier, options_.zstd_level));
+    return WriteRowsFile(rows, path, seg.run_id, seg.identifier, options_.zstd_level);
+  };
+  const RowBuffer& all = *seg.rows;
+  if (UtcDate(all.min_time_ms()) == UtcDate(all.max_time_ms())) {
+    FGM_RETURN_IF_ERROR(write(all));  // the usual case: no copy of the segment's rows
+  } else {
+    for (auto& [date, rows] : SplitByDate(all)) FGM_RETURN_IF_ERROR(write(rows));
   }
   if (!seg.journal_path.empty()) ::unlink(seg.journal_path.c_str());
   std::lock_guard<std::mutex> lock(mutex_);

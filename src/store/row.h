@@ -85,10 +85,6 @@ class RowBuffer {
   int64_t min_time_ms() const { return min_time_ms_; }
   int64_t max_time_ms() const { return max_time_ms_; }
 
-  /// Keeps only the rows for which keep(row_index) is true (used to split by partition).
-  template <typename Pred>
-  RowBuffer Filter(Pred keep) const;
-
   /// The `time` value (ms) of row i.
   int64_t TimeMs(size_t i) const { return columns_[0].ints[i]; }
   /// The string in column `column` of row i, or "" when null.
@@ -111,17 +107,5 @@ class RowBuffer {
   int64_t min_time_ms_ = 0;
   int64_t max_time_ms_ = 0;
 };
-
-template <typename Pred>
-RowBuffer RowBuffer::Filter(Pred keep) const {
-  RowBuffer out;
-  Row row;
-  for (size_t i = 0; i < num_rows_; ++i) {
-    if (!keep(i)) continue;
-    GetRow(i, &row);
-    out.Append(row);
-  }
-  return out;
-}
 
 }  // namespace fgm::store
