@@ -646,9 +646,11 @@ TEST_F(SamplerRealCgroupTest, TickCostOverAHundredIdleContainers) {
       static_cast<double>(cpu_us) / kTicks / 1000.0, wall_ms / kTicks, max_tick_us / 1000.0,
       static_cast<double>(sampler->discovery_stats().duration_ns) / 1e6);
   RecordProperty("cpu_us_per_tick_100_idle", std::to_string(cpu_us / kTicks));
-  // A sanity bound far above the measured cost (a few ms): a 10x regression, or per-tick
-  // re-opening of everything, would trip it.
-  EXPECT_LT(cpu_us / kTicks, 100'000);
+  // A sanity bound per container sampled, far above the measured cost (~80-250 us): a 10x
+  // regression would trip it. Per container because the host may hold other containers (other
+  // tests, benchmarks) that the sampler rightly samples too.
+  ASSERT_GT(t.samples.size(), 0u);
+  EXPECT_LT(cpu_us / kTicks / static_cast<int64_t>(t.samples.size()), 2'000);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Status: the error type of every fallible FGM function. Expected failures (bad input, vanished files,
-// I/O errors) are returned, never thrown. Modelled on Perfetto's base::Status and absl::Status.
+// Status: the error type of every fallible FGM function. Expected failures (bad input, vanished
+// files, I/O errors) are returned, never thrown. Modelled on Perfetto's base::Status and
+// absl::Status.
 #pragma once
 
 #include <string>
@@ -16,9 +17,10 @@ enum class StatusCode : int {
   kInvalidFormat,    // input bytes do not follow the expected syntax (malformed cgroup line)
   kCorrupt,          // a structurally invalid file (a Parquet footer that lies)
   kIo,               // the OS refused a read or write (EIO, ENOSPC, EACCES)
-  kUnsupported,      // valid input that we do not handle (nested Parquet schema, missing controller)
+  kUnsupported,  // valid input that we do not handle (nested Parquet schema, missing controller)
   kResourceExhausted,  // a limit was hit (allocation cap, request size)
-  kInternal,         // a bug in FGM
+  kInternal,           // a bug in FGM
+  kCancelled,          // work abandoned on request (shutdown deadline)
 };
 
 /// Human-readable name of a code, e.g. "InvalidFormat".
@@ -71,6 +73,7 @@ inline Status ResourceExhaustedError(std::string m) {
   return {StatusCode::kResourceExhausted, std::move(m)};
 }
 inline Status InternalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status CancelledError(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 
 /// IoError from errno: "<what>: <strerror(errno_value)>".
 Status ErrnoError(std::string_view what, int errno_value);

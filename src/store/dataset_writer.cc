@@ -118,7 +118,7 @@ void AddCommonKv(parquet::FileWriter* writer, std::string_view run_id, std::stri
 
 // Writes `rows` (any order) to `final_path` via a temporary file and an atomic rename.
 Status WriteRowsFile(const RowBuffer& rows, const std::string& final_path, std::string_view run_id,
-                     std::string_view identifier, int zstd_level) {
+                     std::string_view identifier, int zstd_level, const std::atomic<bool>* cancel) {
   std::string tmp = final_path + ".tmp";
   auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), DataFileWriterOptions(zstd_level));
   if (!writer.ok()) return writer.error();
@@ -127,6 +127,10 @@ Status WriteRowsFile(const RowBuffer& rows, const std::string& final_path, std::
   rows.SortedOrder(&order, &groups);
   Status status;
   for (const RowBuffer::Group& g : groups) {
+    if (cancel && cancel->load()) {
+      status = CancelledError("segment write abandoned at shutdown (its journal remains)");
+      break;
+    }
     std::vector<parquet::ColumnBatch> batches = rows.Batches(order, g.begin, g.end);
     status = (*writer)->WriteBatch(batches);
     if (status.ok()) status = (*writer)->FlushRowGroup();
@@ -366,7 +370,7 @@ Status DatasetWriter::WriteSegment(const PendingSegment& seg) {
     std::string dir = PartitionDir(options_.root, rows.min_time_ms(), seg.identifier);
     FGM_RETURN_IF_ERROR(MakeDirs(dir));
     std::string path = dir + "/" + SegmentFileName(rows.min_time_ms(), seg.run_id, seg.seq);
-    return WriteRowsFile(rows, path, seg.run_id, seg.identifier, options_.zstd_level);
+    return WriteRowsFile(rows, path, seg.run_id, seg.identifier, options_.zstd_level, &cancel_);
   };
   const RowBuffer& all = *seg.rows;
   if (UtcDate(all.min_time_ms()) == UtcDate(all.max_time_ms())) {
@@ -399,6 +403,10 @@ void DatasetWriter::WorkerLoop() {
         wake_.notify_all();
         continue;
       }
+      if (s.code() == StatusCode::kCancelled) {
+        wake_.notify_all();
+        return;  // shutdown: the journal keeps the rows
+      }
       ++stats_.write_errors;
       last_error_ = s;
       FGM_LOG_ONCE(kWarning, ErrorKey("segment", s),
@@ -429,25 +437,42 @@ void DatasetWriter::WorkerLoop() {
 
 Status DatasetWriter::Close(int64_t deadline_ns) {
   if (!worker_.joinable()) return OkStatus();
+  // Everything buffered reaches the journal first: from here on nothing can be lost, only left
+  // for the next Open() to turn into segments.
   FlushJournal();
   HandOffSegment();
-  int64_t give_up = clock_->MonotonicNs() + deadline_ns;
+  const int64_t start = clock_->MonotonicNs();
+  auto wait_until = [&](int64_t until) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while ((!queue_.empty() || busy_) && clock_->MonotonicNs() < until) {
+      wake_.wait_for(lock, std::chrono::milliseconds(10));
+    }
+  };
+  wait_until(start + deadline_ns * 3 / 4);
+  // Out of time: abandon the write in progress (at its next row-group boundary). Its journal
+  // stays on disk and becomes the same segment on the next start.
+  cancel_ = true;
+  wait_until(start + deadline_ns);
   Status result;
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while ((!queue_.empty() || busy_) && clock_->MonotonicNs() < give_up) {
-      wake_.wait_for(lock, std::chrono::milliseconds(20));
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const PendingSegment& seg : queue_) {
+      if (seg.journal_path.empty()) {
+        result = last_error_.ok() ? IoError(
+                                        "rows could be written neither to a segment nor to "
+                                        "the journal before shutdown")
+                                  : last_error_;
+      }
     }
-    if (!queue_.empty()) {
-      result = last_error_.ok() ? IoError(
-                                      "timed out writing the last segment; its journal "
-                                      "is recovered on the next start")
-                                : last_error_;
+    if (!queue_.empty() && result.ok()) {
+      FGM_LOG(kInfo, "%zu segment(s) left in the journal at shutdown; written on the next start",
+              queue_.size());
     }
     stopping_ = true;
     wake_.notify_all();
   }
   worker_.join();
+  cancel_ = false;  // CompactAndRetainNow() after Close() runs to completion on the caller's thread
   return result;
 }
 
@@ -476,7 +501,8 @@ Status DatasetWriter::Maintenance(bool include_open_hours) {
 // lists the files it replaces; they are deleted after the rename. Unreadable sources are left
 // alone.
 static Status MergeDataFiles(const std::string& dir, const std::vector<std::string>& files,
-                             const std::string& final_name, int zstd_level) {
+                             const std::string& final_name, int zstd_level,
+                             const std::atomic<bool>* cancel) {
   // Open every source and find its container groups (one row group per container instance).
   struct Source {
     std::string name;
@@ -542,6 +568,10 @@ static Status MergeDataFiles(const std::string& dir, const std::vector<std::stri
   parquet::ColumnReadBuffers buffers;
   std::vector<int> all_columns;
   for (auto& [key, parts] : groups) {
+    if (cancel && cancel->load()) {
+      status = CancelledError("compaction abandoned at shutdown");
+      break;
+    }
     // Oldest first: sources are time-disjoint, so ordering parts by their first time keeps the
     // group sorted by time.
     std::vector<std::pair<int64_t, std::pair<size_t, int>>> ordered;
@@ -608,7 +638,7 @@ Status DatasetWriter::CompactPartition(const std::string& dir, bool include_open
     bool closed = hour + kHourMs + delay_ms <= now_ms;
     if (!closed && !include_open_hours) continue;
     FGM_RETURN_IF_ERROR(
-        MergeDataFiles(dir, files, HourlyFileName(hour, now_ms), options_.zstd_level));
+        MergeDataFiles(dir, files, HourlyFileName(hour, now_ms), options_.zstd_level, &cancel_));
     std::lock_guard<std::mutex> lock(mutex_);
     ++stats_.hours_compacted;
   }

@@ -87,9 +87,10 @@ class DatasetWriter {
   void Append(const Row& row);
   /// Writes the journal and hands full segments to the worker when due. Call once per tick.
   void Poll();
-  /// Journals and segments everything buffered, waits for pending segments (bounded by
-  /// `deadline_ns` of wall time), and stops the worker. Returns the last write error if data could
-  /// not be written.
+  /// Journals everything buffered (durable from then on), waits up to `deadline_ns` for pending
+  /// segments, abandons a write still in progress after that (its journal becomes the segment on
+  /// the next Open()), and stops the worker. Returns an error only if rows reached neither a
+  /// segment nor the journal (e.g. the disk was full).
   Status Close(int64_t deadline_ns = 2 * kNanosPerSecond);
 
   /// Compacts every hour that has more than one file (including the current one when
@@ -138,6 +139,7 @@ class DatasetWriter {
   std::condition_variable wake_;
   std::deque<PendingSegment> queue_;
   bool stopping_ = false;
+  std::atomic<bool> cancel_{false};  // Close() ran out of time: abandon writes in progress
   bool busy_ = false;
   Status last_error_;
   DatasetStats stats_;

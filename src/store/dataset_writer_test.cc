@@ -246,6 +246,26 @@ TEST_F(DatasetWriterTest, SigkillLosesAtMostTheFlushIntervalAndIsRecovered) {
   EXPECT_TRUE(fs::is_empty(JournalDir(root_)));
 }
 
+// SIGTERM path: with no time left, Close() must not wait for segment writes; the journal keeps
+// every row and the next Open() writes them.
+TEST_F(DatasetWriterTest, CloseWithoutTimeLeavesTheJournalAndLosesNothing) {
+  {
+    auto w = DatasetWriter::Open(Options());
+    ASSERT_TRUE(w.ok());
+    for (int s = 0; s < 50; ++s) Tick(w->get(), 200);
+    ASSERT_TRUE((*w)->Close(/*deadline_ns=*/0).ok());
+  }
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  ReadBack data = ReadDataset(root_);
+  EXPECT_EQ(data.rows, 50u * 200);
+  for (auto& [c, times] : data.times_by_container) {
+    std::set<int64_t> unique(times.begin(), times.end());
+    EXPECT_EQ(unique.size(), times.size()) << c;
+  }
+}
+
 TEST_F(DatasetWriterTest, RejectsBadOptions) {
   auto o = Options();
   o.segment_interval_ns = 7 * kNanosPerSecond;  // does not divide an hour
