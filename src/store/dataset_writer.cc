@@ -100,6 +100,14 @@ parquet::WriterOptions DataFileWriterOptions(int zstd_level) {
   return w;
 }
 
+// Segments live about an hour before compaction rewrites them: write them cheaply (ZSTD-1, no
+// encoding trials — with one row group per container, trials cost more than the segment's data).
+parquet::WriterOptions SegmentWriterOptions() {
+  parquet::WriterOptions w = DataFileWriterOptions(1);
+  w.analyze_encodings = false;
+  return w;
+}
+
 parquet::WriterOptions CompactedWriterOptions(int zstd_level) {
   parquet::WriterOptions w = DataFileWriterOptions(zstd_level);
   w.max_row_group_rows = kCompactedRowGroupRows;
@@ -116,11 +124,11 @@ void AddCommonKv(parquet::FileWriter* writer, std::string_view run_id, std::stri
   writer->AddKeyValue(std::string(kKvMaxTimeMs), std::to_string(max_ms));
 }
 
-// Writes `rows` (any order) to `final_path` via a temporary file and an atomic rename.
+// Writes a segment: `rows` (any order) to `final_path` via a temporary file and an atomic rename.
 Status WriteRowsFile(const RowBuffer& rows, const std::string& final_path, std::string_view run_id,
-                     std::string_view identifier, int zstd_level, const std::atomic<bool>* cancel) {
+                     std::string_view identifier, const std::atomic<bool>* cancel) {
   std::string tmp = final_path + ".tmp";
-  auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), DataFileWriterOptions(zstd_level));
+  auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), SegmentWriterOptions());
   if (!writer.ok()) return writer.error();
   std::vector<uint32_t> order;
   std::vector<RowBuffer::Group> groups;
@@ -370,7 +378,7 @@ Status DatasetWriter::WriteSegment(const PendingSegment& seg) {
     std::string dir = PartitionDir(options_.root, rows.min_time_ms(), seg.identifier);
     FGM_RETURN_IF_ERROR(MakeDirs(dir));
     std::string path = dir + "/" + SegmentFileName(rows.min_time_ms(), seg.run_id, seg.seq);
-    return WriteRowsFile(rows, path, seg.run_id, seg.identifier, options_.zstd_level, &cancel_);
+    return WriteRowsFile(rows, path, seg.run_id, seg.identifier, &cancel_);
   };
   const RowBuffer& all = *seg.rows;
   if (UtcDate(all.min_time_ms()) == UtcDate(all.max_time_ms())) {

@@ -224,6 +224,13 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     encoding_ = DefaultFallbackEncoding(spec_.type);
     const size_t n = page_values_.size();
     if (n == 0) return;
+    if (!options_.analyze_encodings) {
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        dictionary_.emplace();  // labels: a handful of distinct values
+        encoding_ = Encoding::kRleDictionary;
+      }
+      return;
+    }
     PageValues<T> sample_storage;
     const PageValues<T>* sample = &page_values_;
     if (n > kAnalyzeSampleValues) {

@@ -26,6 +26,7 @@ struct ResolvedColumnOptions {
   int compression_level = 3;
   bool write_statistics = true;
   bool write_page_index = true;
+  bool analyze_encodings = true;
   bool write_legacy_min_max = true;
   bool write_encoding_stats = true;
   DataPageVersion page_version = DataPageVersion::kV1;

@@ -104,6 +104,7 @@ class FileWriterImpl final : public FileWriter {
       r.compression_level = options_.compression_level;
       r.write_statistics = options_.write_statistics;
       r.write_page_index = options_.write_page_index;
+      r.analyze_encodings = options_.analyze_encodings;
       r.write_legacy_min_max = options_.write_legacy_min_max;
       r.write_encoding_stats = options_.write_encoding_stats;
       r.page_version = options_.data_page_version;

@@ -79,6 +79,11 @@ struct WriterOptions {
   /// MiB).
   size_t max_dictionary_bytes = 1 << 20;
   DataPageVersion data_page_version = DataPageVersion::kV1;
+  /// Try candidate encodings on a sample of each chunk (see above). When false every column uses
+  /// its type's default without trial compression — dictionary for BYTE_ARRAY, DELTA_BINARY_PACKED
+  /// for integers, BYTE_STREAM_SPLIT for floats, RLE for booleans — which is much cheaper for
+  /// many small chunks (short-lived files that are rewritten later).
+  bool analyze_encodings = true;
   /// Page index (ColumnIndex + OffsetIndex) for chunks of two or more pages; a one-page chunk's
   /// statistics already say everything its page index would.
   bool write_page_index = true;
