@@ -64,7 +64,7 @@ void Row::SetTime(TimestampNs time_ns) {
 RowBuffer::RowBuffer() : columns_(kNumColumns) {}
 
 uint32_t RowBuffer::Intern(std::string_view s) {
-  auto it = string_ids_.find(std::string(s));
+  auto it = string_ids_.find(s);
   if (it != string_ids_.end()) return it->second;
   uint32_t id = static_cast<uint32_t>(strings_.size());
   strings_.emplace_back(s);

@@ -7,6 +7,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -102,7 +103,13 @@ class RowBuffer {
 
   std::vector<Column> columns_;
   std::vector<std::string> strings_;
-  std::unordered_map<std::string, uint32_t> string_ids_;
+  // Transparent hash/equality: Intern() looks labels up by string_view, so the hot path (a dozen
+  // label cells per row, every tick) builds no temporary std::string.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> string_ids_;
   size_t num_rows_ = 0;
   int64_t min_time_ms_ = 0;
   int64_t max_time_ms_ = 0;
