@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "core/file.h"
@@ -29,6 +30,15 @@ Status ReadString(const Json& obj, const char* key, std::string* out) {
   if (it == obj.end() || it->is_null()) return OkStatus();
   if (!it->is_string()) return InvalidFormatError(std::string(key) + " is not a string");
   *out = it->get<std::string>();
+  return OkStatus();
+}
+
+// Reads an optional integer field; JSON null and absence both leave *out empty.
+Status ReadOptionalInt(const Json& obj, const char* key, std::optional<int64_t>* out) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return OkStatus();
+  if (!it->is_number_integer()) return InvalidFormatError(std::string(key) + " is not an integer");
+  *out = it->get<int64_t>();
   return OkStatus();
 }
 
@@ -91,6 +101,58 @@ std::string FormatLocalContainerRecord(const LocalContainerRecord& record) {
   doc["labels"] = md.labels;
   doc["is_sandbox"] = md.is_sandbox;
   return doc.dump();
+}
+
+Result<ExternalEvent> ParseLocalEventRecord(std::string_view json_text) {
+  Json doc = Json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return InvalidFormatError("not valid JSON");
+  if (!doc.is_object()) return InvalidFormatError("top-level JSON value is not an object");
+  ExternalEvent ev;
+  std::optional<int64_t> time_ms;
+  FGM_RETURN_IF_ERROR(ReadOptionalInt(doc, "time_ms", &time_ms));
+  if (!time_ms || *time_ms <= 0) return InvalidFormatError("needs a positive integer time_ms");
+  ev.time_ms = *time_ms;
+  FGM_RETURN_IF_ERROR(ReadString(doc, "cgroup_path", &ev.cgroup_path));
+  FGM_RETURN_IF_ERROR(ReadString(doc, "container_id", &ev.container_id));
+  FGM_RETURN_IF_ERROR(ReadString(doc, "pod_uid", &ev.pod_uid));
+  FGM_RETURN_IF_ERROR(ReadString(doc, "pod_name", &ev.pod_name));
+  FGM_RETURN_IF_ERROR(ReadString(doc, "namespace", &ev.namespace_name));
+  FGM_RETURN_IF_ERROR(ReadString(doc, "container_name", &ev.container_name));
+  FGM_RETURN_IF_ERROR(ReadString(doc, "type", &ev.type));
+  FGM_RETURN_IF_ERROR(ReadString(doc, "reason", &ev.reason));
+  FGM_RETURN_IF_ERROR(ReadString(doc, "message", &ev.message));
+  FGM_RETURN_IF_ERROR(ReadOptionalInt(doc, "exit_code", &ev.exit_code));
+  FGM_RETURN_IF_ERROR(ReadOptionalInt(doc, "signal", &ev.signal));
+  ev.cgroup_path = NormalizeCgroupPath(ev.cgroup_path);
+  if (ev.cgroup_path.empty() && ev.container_id.empty()) {
+    return InvalidFormatError("needs cgroup_path or container_id");
+  }
+  if (ev.type != "exit" && ev.type != "restart" && ev.type != "oom_kill") {
+    return InvalidFormatError("unknown type '" + ev.type +
+                              "' (expected exit, restart or oom_kill)");
+  }
+  return ev;
+}
+
+std::string FormatLocalEventRecord(const ExternalEvent& event) {
+  Json doc = Json::object();
+  doc["time_ms"] = event.time_ms;
+  doc["cgroup_path"] = event.cgroup_path;
+  doc["container_id"] = event.container_id;
+  doc["type"] = event.type;
+  doc["exit_code"] = event.exit_code ? Json(*event.exit_code) : Json(nullptr);
+  doc["signal"] = event.signal ? Json(*event.signal) : Json(nullptr);
+  doc["reason"] = event.reason;
+  doc["message"] = event.message;
+  doc["pod_uid"] = event.pod_uid;
+  doc["pod_name"] = event.pod_name;
+  doc["namespace"] = event.namespace_name;
+  doc["container_name"] = event.container_name;
+  return doc.dump();
+}
+
+std::string LocalEventsDir(const std::string& local_metadata_dir) {
+  return local_metadata_dir + "/events";
 }
 
 LocalMetadataProvider::LocalMetadataProvider(std::string state_dir, const Clock& clock,

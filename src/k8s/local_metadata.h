@@ -15,9 +15,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "k8s/external_events.h"
 #include "k8s/metadata.h"
 
 namespace fgm::k8s {
@@ -35,6 +37,25 @@ Result<LocalContainerRecord> ParseLocalContainerRecord(std::string_view json_tex
 
 /// The inverse of ParseLocalContainerRecord (for writers and tests).
 std::string FormatLocalContainerRecord(const LocalContainerRecord& record);
+
+/// Lifecycle event files: `<local-metadata-dir>/events/*.json`, one event per file, written
+/// atomically (temporary name not ending in ".json", then rename) by the local scenario
+/// supervisor:
+///   {"time_ms": 1764080000123, "cgroup_path": "...", "container_id": "...",
+///    "type": "exit"|"restart"|"oom_kill", "exit_code": 1, "signal": 9|null,
+///    "reason": "Error"|"OOMKilled"|"Completed"|"Signal", "message": "...",
+///    "pod_uid": "", "pod_name": "", "namespace": "", "container_name": ""}   // last four optional
+/// kInvalidFormat for malformed JSON, a wrong field type, a missing or non-positive time_ms, an
+/// unknown type, or neither cgroup_path nor container_id. cgroup_path is normalised (no leading or
+/// trailing '/'); null and absent optional fields are the same.
+Result<ExternalEvent> ParseLocalEventRecord(std::string_view json_text);
+
+/// The inverse of ParseLocalEventRecord (for the supervisor and tests); absent exit code / signal
+/// are written as null.
+std::string FormatLocalEventRecord(const ExternalEvent& event);
+
+/// The events subdirectory of a local metadata directory.
+std::string LocalEventsDir(const std::string& local_metadata_dir);
 
 struct LocalMetadataOptions {
   /// How often the state directory's mtime is checked. Every rename into the directory changes

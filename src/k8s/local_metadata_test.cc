@@ -43,6 +43,74 @@ ContainerIdentity Identity(const std::string& path, const std::string& id) {
   return identity;
 }
 
+ExternalEvent ExitEvent() {
+  ExternalEvent ev;
+  ev.time_ms = 1764080000123;
+  ev.cgroup_path = "fgm.slice/fgm-run-r1.slice/web.scope";
+  ev.container_id = "r1/web";
+  ev.type = "exit";
+  ev.exit_code = 137;
+  ev.signal = 9;
+  ev.reason = "Signal";
+  ev.message = "killed by \"SIGKILL\"";
+  return ev;
+}
+
+TEST(LocalEventRecordTest, RoundTripsWithAndWithoutOptionalFields) {
+  ExternalEvent ev = ExitEvent();
+  auto parsed = ParseLocalEventRecord(FormatLocalEventRecord(ev));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(*parsed, ev);
+
+  ev.exit_code.reset();
+  ev.signal.reset();
+  ev.pod_uid = "uid-1";
+  ev.pod_name = "todo";
+  ev.namespace_name = "fgm-run-r1";
+  ev.container_name = "web";
+  parsed = ParseLocalEventRecord(FormatLocalEventRecord(ev));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(*parsed, ev);
+}
+
+TEST(LocalEventRecordTest, ParsesTheSupervisorsFormat) {
+  auto parsed = ParseLocalEventRecord(
+      R"({"time_ms": 1764080000123, "cgroup_path": "/fgm.slice/x.scope/", "container_id": "r1/x",
+          "type": "oom_kill", "exit_code": 137, "signal": null, "reason": "OOMKilled",
+          "message": "over 64 MiB", "future_field": [1, 2]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(parsed->time_ms, 1764080000123);
+  EXPECT_EQ(parsed->cgroup_path, "fgm.slice/x.scope");
+  EXPECT_EQ(parsed->type, "oom_kill");
+  EXPECT_EQ(parsed->exit_code, 137);
+  EXPECT_FALSE(parsed->signal.has_value());
+  EXPECT_EQ(parsed->reason, "OOMKilled");
+  EXPECT_EQ(parsed->message, "over 64 MiB");
+}
+
+TEST(LocalEventRecordTest, RejectsMalformedRecords) {
+  const char* bad[] = {
+      "",
+      "{",
+      "[]",
+      R"({"cgroup_path": "a", "type": "exit"})",                   // no time
+      R"({"time_ms": "1", "cgroup_path": "a", "type": "exit"})",   // time not a number
+      R"({"time_ms": -5, "cgroup_path": "a", "type": "exit"})",    // negative time
+      R"({"time_ms": 1.5, "cgroup_path": "a", "type": "exit"})",   // fractional time
+      R"({"time_ms": 1, "type": "exit"})",                         // no container
+      R"({"time_ms": 1, "cgroup_path": "a", "type": "explode"})",  // unknown type
+      R"({"time_ms": 1, "cgroup_path": "a"})",                     // no type
+      R"({"time_ms": 1, "cgroup_path": "a", "type": "exit", "exit_code": "1"})",
+      R"({"time_ms": 1, "cgroup_path": "a", "type": "exit", "signal": true})",
+      R"({"time_ms": 1, "cgroup_path": 7, "type": "exit"})",
+  };
+  for (const char* text : bad) {
+    auto parsed = ParseLocalEventRecord(text);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.error().code(), StatusCode::kInvalidFormat) << text;
+  }
+}
+
 TEST(LocalContainerRecordTest, RoundTripsAndValidates) {
   LocalContainerRecord rec = Record("fgm.slice/fgm-run-r1.slice/web.scope", "r1/web", "web");
   rec.metadata.is_sandbox = true;
