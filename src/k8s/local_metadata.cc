@@ -4,7 +4,9 @@
 
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -256,6 +258,81 @@ void LocalMetadataProvider::Rescan() {
     if (!state.record->cgroup_path.empty()) by_path_[state.record->cgroup_path] = state.record;
     if (!state.record->container_id.empty()) by_id_[state.record->container_id] = state.record;
   }
+}
+
+LocalEventSource::LocalEventSource(std::string events_dir, LocalEventSourceOptions options)
+    : dir_(std::move(events_dir)), options_(options) {}
+
+std::vector<ExternalEvent> LocalEventSource::Poll() {
+  std::vector<ExternalEvent> out;
+  DIR* dir = ::opendir(dir_.c_str());
+  if (dir == nullptr) {
+    if (errno != ENOENT && errno != ENOTDIR) {
+      FGM_LOG_ONCE(kWarning, "k8s.local.events.opendir:" + dir_, "cannot list %s: %s", dir_.c_str(),
+                   ErrnoError("opendir", errno).ToString().c_str());
+    }
+    return out;
+  }
+  std::vector<std::string> names;
+  std::set<std::string> listed;
+  while (struct dirent* ent = ::readdir(dir)) {
+    std::string_view name = ent->d_name;
+    // A writer's temporary file starts with '.' or does not end in ".json" (atomic rename).
+    if (name.empty() || name.front() == '.' || !EndsWith(name, ".json")) continue;
+    listed.emplace(name);
+    if (delivered_.count(std::string(name)) || done_.count(std::string(name))) continue;
+    names.emplace_back(name);
+  }
+  ::closedir(dir);
+  // Forget acknowledged names whose file is finally gone, so a new file may reuse the name.
+  for (auto it = done_.begin(); it != done_.end();) {
+    it = listed.count(*it) ? std::next(it) : done_.erase(it);
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<std::pair<ExternalEvent, std::string>> read;
+  for (const std::string& name : names) {
+    if (read.size() >= options_.max_events_per_poll) break;
+    std::string path = dir_ + "/" + name;
+    Result<std::string> text = ReadFileToString(path, options_.max_file_bytes);
+    if (!text.ok()) {
+      if (text.error().code() != StatusCode::kNotFound) {
+        FGM_LOG_ONCE(kWarning, "k8s.local.events.read:" + dir_, "cannot read %s: %s", path.c_str(),
+                     text.error().ToString().c_str());
+      }
+      continue;
+    }
+    Result<ExternalEvent> ev = ParseLocalEventRecord(*text);
+    if (!ev.ok()) {
+      ++malformed_;
+      FGM_LOG_ONCE(kWarning, "k8s.local.events.parse:" + dir_,
+                   "malformed event file %s: %s (renamed to .bad; later ones are not logged)",
+                   path.c_str(), ev.error().ToString().c_str());
+      // Moved aside so it is neither read again every tick nor lost to inspection.
+      if (::rename(path.c_str(), (path + ".bad").c_str()) != 0) done_.insert(name);
+      continue;
+    }
+    read.emplace_back(std::move(ev).value(), name);
+  }
+  std::stable_sort(read.begin(), read.end(),
+                   [](const auto& a, const auto& b) { return a.first.time_ms < b.first.time_ms; });
+  out.reserve(read.size());
+  for (auto& [ev, name] : read) {
+    delivered_.insert(name);
+    out.push_back(std::move(ev));
+  }
+  return out;
+}
+
+void LocalEventSource::Acknowledge() {
+  for (const std::string& name : delivered_) {
+    std::string path = dir_ + "/" + name;
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      FGM_LOG_ONCE(kWarning, "k8s.local.events.unlink:" + dir_, "cannot delete %s: %s",
+                   path.c_str(), ErrnoError("unlink", errno).ToString().c_str());
+      done_.insert(name);
+    }
+  }
+  delivered_.clear();
 }
 
 }  // namespace fgm::k8s

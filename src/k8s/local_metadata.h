@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -110,6 +111,49 @@ class LocalMetadataProvider final : public MetadataProvider {
   int64_t last_full_scan_ns_ = 0;
   int64_t dir_mtime_ns_ = -1;
   uint64_t rescans_ = 0;
+};
+
+struct LocalEventSourceOptions {
+  /// Events delivered per Poll at most: a supervisor writes a handful per restart, so 256 only
+  /// bounds one tick's work if a backlog piled up while the monitor was down (the rest come on
+  /// the following ticks).
+  size_t max_events_per_poll = 256;
+  /// Largest event file; records are a few hundred bytes.
+  size_t max_file_bytes = 64u << 10;
+};
+
+/// Reads the local supervisor's event files (`<dir>/*.json`, see ParseLocalEventRecord).
+///
+/// Delivery is at-least-once: Poll() returns each file's event once per process (remembered by
+/// file name), and Acknowledge() deletes the files of every event returned so far. The monitor
+/// acknowledges only after the event rows reached the fdatasync'ed journal, so a crash between
+/// Poll() and the journal loses nothing (the files are read again on the next start); a crash
+/// between the journal write and the unlink can repeat an event once, which readers can collapse
+/// by (container, time, type). Malformed files are logged once and renamed to "<name>.bad" (never
+/// read again, kept for inspection). A missing directory is not an error. Not thread-safe.
+class LocalEventSource final : public ExternalEventSource {
+ public:
+  explicit LocalEventSource(std::string events_dir, LocalEventSourceOptions options = {});
+
+  /// New events, sorted by (time_ms, file name). Never blocks on anything but the local disk.
+  std::vector<ExternalEvent> Poll() override;
+  std::string_view name() const override { return "local-events"; }
+
+  /// Deletes the files of every event Poll() has returned so far. Call once they are durable.
+  void Acknowledge();
+
+  /// Events returned but not yet acknowledged.
+  size_t unacknowledged() const { return delivered_.size(); }
+  uint64_t malformed_files() const { return malformed_; }
+
+ private:
+  std::string dir_;
+  LocalEventSourceOptions options_;
+  /// Returned by Poll(), waiting for Acknowledge().
+  std::set<std::string> delivered_;
+  /// Acknowledged but the unlink failed (not ENOENT): never returned again while they exist.
+  std::set<std::string> done_;
+  uint64_t malformed_ = 0;
 };
 
 }  // namespace fgm::k8s

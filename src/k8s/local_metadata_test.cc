@@ -111,6 +111,98 @@ TEST(LocalEventRecordTest, RejectsMalformedRecords) {
   }
 }
 
+ExternalEvent EventAt(int64_t time_ms, const std::string& container) {
+  ExternalEvent ev = ExitEvent();
+  ev.time_ms = time_ms;
+  ev.container_id = "r1/" + container;
+  ev.cgroup_path = "fgm.slice/" + container + ".scope";
+  return ev;
+}
+
+TEST(LocalEventSourceTest, DeliversEachFileOnceInTimeOrderAndDeletesOnAcknowledge) {
+  TempDir dir;
+  const std::string events = LocalEventsDir(dir.path());
+  LocalEventSource source(events);
+  EXPECT_TRUE(source.Poll().empty());  // no directory yet: not an error
+
+  ASSERT_TRUE(dir.Write("events/b.json", FormatLocalEventRecord(EventAt(2000, "b"))).ok());
+  ASSERT_TRUE(dir.Write("events/a.json", FormatLocalEventRecord(EventAt(3000, "a"))).ok());
+  ASSERT_TRUE(dir.Write("events/c.json.tmp", "{half").ok());  // a writer's temporary
+  ASSERT_TRUE(dir.Write("events/.d.json", "{half").ok());     // a hidden temporary
+  std::vector<ExternalEvent> got = source.Poll();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], EventAt(2000, "b"));  // time order, not name order
+  EXPECT_EQ(got[1], EventAt(3000, "a"));
+  EXPECT_EQ(source.unacknowledged(), 2u);
+
+  // Not acknowledged yet: the files stay, but are not delivered twice by this process.
+  EXPECT_TRUE(source.Poll().empty());
+  EXPECT_TRUE(std::filesystem::exists(events + "/a.json"));
+
+  // A restarted monitor (new source) re-reads what was never acknowledged: at-least-once.
+  LocalEventSource restarted(events);
+  EXPECT_EQ(restarted.Poll().size(), 2u);
+
+  source.Acknowledge();
+  EXPECT_EQ(source.unacknowledged(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(events + "/a.json"));
+  EXPECT_FALSE(std::filesystem::exists(events + "/b.json"));
+  EXPECT_TRUE(std::filesystem::exists(events + "/c.json.tmp"));
+  // A new file under a name used before is a new event.
+  ASSERT_TRUE(dir.Write("events/a.json", FormatLocalEventRecord(EventAt(4000, "a"))).ok());
+  got = source.Poll();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].time_ms, 4000);
+}
+
+TEST(LocalEventSourceTest, MalformedFilesAreMovedAsideAndLoggedOnce) {
+  TempDir dir;
+  const std::string events = LocalEventsDir(dir.path());
+  std::vector<std::string> logged;
+  std::mutex mu;
+  SetLogSinkForTesting([&](LogLevel, const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (message.find("malformed event") != std::string::npos) {
+      logged.emplace_back(message);
+    }
+  });
+  ASSERT_TRUE(dir.Write("events/bad1.json", "{not json").ok());
+  ASSERT_TRUE(dir.Write("events/bad2.json", R"({"time_ms": 5, "type": "explode"})").ok());
+  ASSERT_TRUE(dir.Write("events/good.json", FormatLocalEventRecord(EventAt(1000, "g"))).ok());
+  LocalEventSource source(events);
+  std::vector<ExternalEvent> got = source.Poll();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].container_id, "r1/g");
+  EXPECT_EQ(source.malformed_files(), 2u);
+  EXPECT_TRUE(std::filesystem::exists(events + "/bad1.json.bad"));
+  EXPECT_TRUE(std::filesystem::exists(events + "/bad2.json.bad"));
+  EXPECT_FALSE(std::filesystem::exists(events + "/bad1.json"));
+  EXPECT_TRUE(source.Poll().empty());
+  SetLogSinkForTesting(nullptr);
+  EXPECT_EQ(logged.size(), 1u);
+}
+
+TEST(LocalEventSourceTest, ABacklogIsDeliveredInBoundedBatches) {
+  TempDir dir;
+  const std::string events = LocalEventsDir(dir.path());
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(dir.Write("events/e" + std::to_string(i) + ".json",
+                          FormatLocalEventRecord(EventAt(1000 + i, "c" + std::to_string(i))))
+                    .ok());
+  }
+  LocalEventSourceOptions options;
+  options.max_events_per_poll = 3;
+  LocalEventSource source(events, options);
+  size_t total = 0;
+  for (int poll = 0; poll < 3; ++poll) {
+    size_t n = source.Poll().size();
+    EXPECT_LE(n, 3u);
+    total += n;
+  }
+  EXPECT_EQ(total, 7u);
+  EXPECT_TRUE(source.Poll().empty());
+}
+
 TEST(LocalContainerRecordTest, RoundTripsAndValidates) {
   LocalContainerRecord rec = Record("fgm.slice/fgm-run-r1.slice/web.scope", "r1/web", "web");
   rec.metadata.is_sandbox = true;

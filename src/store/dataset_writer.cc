@@ -124,28 +124,60 @@ void AddCommonKv(parquet::FileWriter* writer, std::string_view run_id, std::stri
   writer->AddKeyValue(std::string(kKvMaxTimeMs), std::to_string(max_ms));
 }
 
-// Writes a segment: `rows` (any order) to `final_path` via a temporary file and an atomic rename.
-Status WriteRowsFile(const RowBuffer& rows, const std::string& final_path, std::string_view run_id,
+constexpr int kKindCol = Col("kind");
+
+// Which rows of a segment go into one file: lifecycle events live in their own files (same
+// schema), so metric files hold only samples and an event query reads a few tiny files.
+enum class RowSelection { kMetrics, kEvents };
+
+struct SelectedRows {
+  std::vector<uint32_t> order;  // sorted by container then time
+  std::vector<RowBuffer::Group> groups;
+  int64_t min_ms = INT64_MAX;
+  int64_t max_ms = INT64_MIN;
+  bool empty() const { return order.empty(); }
+};
+
+SelectedRows SelectRows(const RowBuffer& rows, RowSelection which) {
+  SelectedRows all;
+  rows.SortedOrder(&all.order, &all.groups);
+  SelectedRows out;
+  out.order.reserve(all.order.size());
+  for (const RowBuffer::Group& g : all.groups) {
+    size_t begin = out.order.size();
+    for (size_t i = g.begin; i < g.end; ++i) {
+      uint32_t r = all.order[i];
+      bool is_event = rows.StringAt(kKindCol, r) == "event";
+      if (is_event != (which == RowSelection::kEvents)) continue;
+      out.order.push_back(r);
+      out.min_ms = std::min(out.min_ms, rows.TimeMs(r));
+      out.max_ms = std::max(out.max_ms, rows.TimeMs(r));
+    }
+    if (out.order.size() > begin) out.groups.push_back({begin, out.order.size()});
+  }
+  return out;
+}
+
+// Writes the selected rows of a segment to `final_path` via a temporary file and an atomic rename.
+Status WriteRowsFile(const RowBuffer& rows, const SelectedRows& selected,
+                     const std::string& final_path, std::string_view run_id,
                      std::string_view identifier, const std::atomic<bool>* cancel) {
   std::string tmp = final_path + ".tmp";
   auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), SegmentWriterOptions());
   if (!writer.ok()) return writer.error();
-  std::vector<uint32_t> order;
-  std::vector<RowBuffer::Group> groups;
-  rows.SortedOrder(&order, &groups);
   Status status;
-  for (const RowBuffer::Group& g : groups) {
+  for (const RowBuffer::Group& g : selected.groups) {
     if (cancel && cancel->load()) {
       status = CancelledError("segment write abandoned at shutdown (its journal remains)");
       break;
     }
-    std::vector<parquet::ColumnBatch> batches = rows.Batches(order, g.begin, g.end);
+    std::vector<parquet::ColumnBatch> batches = rows.Batches(selected.order, g.begin, g.end);
     status = (*writer)->WriteBatch(batches);
     if (status.ok()) status = (*writer)->FlushRowGroup();
     if (!status.ok()) break;
   }
   if (status.ok()) {
-    AddCommonKv(writer->get(), run_id, identifier, rows.min_time_ms(), rows.max_time_ms());
+    AddCommonKv(writer->get(), run_id, identifier, selected.min_ms, selected.max_ms);
     status = (*writer)->Close(/*sync=*/true);
   }
   if (status.ok() && ::rename(tmp.c_str(), final_path.c_str()) != 0) {
@@ -288,7 +320,7 @@ void DatasetWriter::Append(const Row& row) {
   // an hour or a day) however late Poll() runs.
   TimestampNs row_ns = row.GetInt(Col("time")) * kNanosPerMilli;
   if (row_ns >= segment_deadline_ns_ && !current_->empty()) {
-    FlushJournal();
+    FlushJournal().IgnoreError();
     HandOffSegment();
   }
   if (row_ns >= segment_deadline_ns_) {
@@ -299,8 +331,10 @@ void DatasetWriter::Append(const Row& row) {
   ++stats_.rows_appended;
 }
 
-void DatasetWriter::FlushJournal() {
-  if (journaled_rows_ >= current_->size()) return;
+Status DatasetWriter::SyncJournal() { return FlushJournal(); }
+
+Status DatasetWriter::FlushJournal() {
+  if (journaled_rows_ >= current_->size()) return OkStatus();
   if (!journal_) {
     auto created = JournalWriter::Create(JournalPath(options_.root, options_.run_id, seq_),
                                          options_.identifier);
@@ -310,7 +344,7 @@ void DatasetWriter::FlushJournal() {
                    created.error().ToString().c_str());
       std::lock_guard<std::mutex> lock(mutex_);
       ++stats_.write_errors;
-      return;
+      return created.error();
     }
     journal_.emplace(std::move(*created));
   }
@@ -321,10 +355,11 @@ void DatasetWriter::FlushJournal() {
                  "cannot append to journal: %s (will retry; rows stay in memory)",
                  s.ToString().c_str());
     ++stats_.write_errors;
-    return;
+    return s;
   }
   stats_.rows_journaled += current_->size() - journaled_rows_;
   journaled_rows_ = current_->size();
+  return OkStatus();
 }
 
 void DatasetWriter::HandOffSegment() {
@@ -360,12 +395,12 @@ void DatasetWriter::HandOffSegment() {
 void DatasetWriter::Poll() {
   TimestampNs now = clock_->WallNs();
   if (now >= next_flush_ns_) {
-    FlushJournal();
+    FlushJournal().IgnoreError();
     next_flush_ns_ = now + options_.flush_interval_ns;
   }
   // A quiet period (no rows) or a full buffer also ends the segment.
   if (now >= segment_deadline_ns_ || current_->size() >= options_.segment_max_rows) {
-    FlushJournal();
+    FlushJournal().IgnoreError();
     HandOffSegment();
     if (now >= segment_deadline_ns_) {
       segment_deadline_ns_ = NextAlignedTick(now, options_.segment_interval_ns);
@@ -374,11 +409,21 @@ void DatasetWriter::Poll() {
 }
 
 Status DatasetWriter::WriteSegment(const PendingSegment& seg) {
+  // Metric rows to seg-*, event rows to events-seg-* (usually none): each named and partitioned
+  // by its own first time.
   auto write = [&](const RowBuffer& rows) -> Status {
-    std::string dir = PartitionDir(options_.root, rows.min_time_ms(), seg.identifier);
-    FGM_RETURN_IF_ERROR(MakeDirs(dir));
-    std::string path = dir + "/" + SegmentFileName(rows.min_time_ms(), seg.run_id, seg.seq);
-    return WriteRowsFile(rows, path, seg.run_id, seg.identifier, &cancel_);
+    for (RowSelection which : {RowSelection::kMetrics, RowSelection::kEvents}) {
+      SelectedRows selected = SelectRows(rows, which);
+      if (selected.empty()) continue;
+      std::string dir = PartitionDir(options_.root, selected.min_ms, seg.identifier);
+      FGM_RETURN_IF_ERROR(MakeDirs(dir));
+      std::string name = which == RowSelection::kEvents
+                             ? EventSegmentFileName(selected.min_ms, seg.run_id, seg.seq)
+                             : SegmentFileName(selected.min_ms, seg.run_id, seg.seq);
+      FGM_RETURN_IF_ERROR(
+          WriteRowsFile(rows, selected, dir + "/" + name, seg.run_id, seg.identifier, &cancel_));
+    }
+    return OkStatus();
   };
   const RowBuffer& all = *seg.rows;
   if (UtcDate(all.min_time_ms()) == UtcDate(all.max_time_ms())) {
@@ -447,7 +492,7 @@ Status DatasetWriter::Close(int64_t deadline_ns) {
   if (!worker_.joinable()) return OkStatus();
   // Everything buffered reaches the journal first: from here on nothing can be lost, only left
   // for the next Open() to turn into segments.
-  FlushJournal();
+  FlushJournal().IgnoreError();
   HandOffSegment();
   const int64_t start = clock_->MonotonicNs();
   auto wait_until = [&](int64_t until) {
@@ -635,18 +680,20 @@ Status DatasetWriter::CompactPartition(const std::string& dir, bool include_open
   // The segments of a finished hour become one hourly file. An hour that already has an hourly
   // file and gets more segments later (a journal recovered after the hour was compacted) gets a
   // second hourly file: only segments are merged, so every source has one row group per container.
-  std::map<int64_t, std::vector<std::string>> by_hour;
+  // Event segments merge into their own hourly file (events-<hour>-*), never into metrics-*.
+  std::map<std::pair<int64_t, bool>, std::vector<std::string>> by_hour;  // (hour, events)
   for (const std::string& f : ListFiles(dir)) {
     auto parsed = ParseDataFileName(f);
     if (!parsed || parsed->kind != DataFileName::Kind::kSegment) continue;
     int64_t hour = parsed->start_ms - (parsed->start_ms % kHourMs + kHourMs) % kHourMs;
-    by_hour[hour].push_back(f);
+    by_hour[{hour, parsed->events}].push_back(f);
   }
-  for (auto& [hour, files] : by_hour) {
+  for (auto& [key, files] : by_hour) {
+    auto [hour, events] = key;
     bool closed = hour + kHourMs + delay_ms <= now_ms;
     if (!closed && !include_open_hours) continue;
-    FGM_RETURN_IF_ERROR(
-        MergeDataFiles(dir, files, HourlyFileName(hour, now_ms), options_.zstd_level, &cancel_));
+    std::string name = events ? EventHourlyFileName(hour, now_ms) : HourlyFileName(hour, now_ms);
+    FGM_RETURN_IF_ERROR(MergeDataFiles(dir, files, name, options_.zstd_level, &cancel_));
     std::lock_guard<std::mutex> lock(mutex_);
     ++stats_.hours_compacted;
   }

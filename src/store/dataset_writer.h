@@ -4,8 +4,9 @@
 //
 //   rows --Append--> memory --every flush interval (2 s)--> journal (fdatasync)
 //        --every segment interval (60 s, aligned)--> segment file seg-*.parquet (tmp + fsync +
-//          rename), journal deleted
-//        --after each hour (+ delay)--> one metrics-<hour>.parquet per partition, segments deleted
+//          rename), journal deleted; event rows (kind 'event') go to events-seg-*.parquet
+//        --after each hour (+ delay)--> one metrics-<hour>.parquet (and events-<hour>.parquet)
+//          per partition, segments deleted
 //        --retention--> oldest files deleted by age and by disk budget
 //
 // Guarantees: no file under a final name is ever partial (tmp + rename); a SIGKILL loses at most
@@ -87,6 +88,12 @@ class DatasetWriter {
   void Append(const Row& row);
   /// Writes the journal and hands full segments to the worker when due. Call once per tick.
   void Poll();
+  /// Appends every buffered row not yet journaled to the journal now and fdatasyncs, instead of
+  /// at the next flush interval. OK means every row of the current segment, up to the last
+  /// one appended, is in the fdatasync'ed journal. For rows that must not be lost once acknowledged
+  /// to their producer (external lifecycle events, whose source files are deleted after this).
+  /// Errors: kIo (full disk).
+  Status SyncJournal();
   /// Journals everything buffered (durable from then on), waits up to `deadline_ns` for pending
   /// segments, abandons a write still in progress after that (its journal becomes the segment on
   /// the next Open()), and stops the worker. Returns an error only if rows reached neither a
@@ -112,7 +119,7 @@ class DatasetWriter {
 
   explicit DatasetWriter(DatasetOptions options);
   Status Recover();
-  void FlushJournal();
+  Status FlushJournal();
   void HandOffSegment();
   void WorkerLoop();
   Status WriteSegment(const PendingSegment& segment);

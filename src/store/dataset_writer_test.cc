@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "core/file.h"
 #include "core/strings.h"
@@ -90,9 +91,234 @@ class DatasetWriterTest : public ::testing::Test {
     clock_.AdvanceNs(kNanosPerSecond);
   }
 
+  // A lifecycle event row for container `c` at the clock's time.
+  void Event(DatasetWriter* w, int c, const std::string& type) {
+    Row r;
+    r.SetTime(clock_.WallNs());
+    r.SetString(Col("kind"), "event");
+    r.SetString(kContainer, "c" + std::to_string(c));
+    r.SetString(Col("event_type"), type);
+    w->Append(r);
+  }
+
   std::string root_;
   testing::FakeClock clock_{kT0Ms * kNanosPerMilli};
 };
+
+// Per data file (relative path): rows, and how many of them are event rows.
+struct KindCounts {
+  int64_t rows = 0;
+  int64_t events = 0;
+  int num_columns = 0;
+};
+std::map<std::string, KindCounts> CountKinds(const std::string& root) {
+  std::map<std::string, KindCounts> out;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    std::string p = e.path().string();
+    if (!e.is_regular_file() || !EndsWith(p, ".parquet")) continue;
+    auto reader = parquet::FileReader::OpenFile(p);
+    EXPECT_TRUE(reader.ok()) << p;
+    if (!reader.ok()) continue;
+    KindCounts& k = out[p.substr(root.size() + 1)];
+    k.num_columns = static_cast<int>((*reader)->schema().columns.size());
+    for (int rg = 0; rg < (*reader)->num_row_groups(); ++rg) {
+      std::vector<parquet::ColumnBatch> b;
+      std::vector<int> cols = {Col("kind")};
+      EXPECT_TRUE((*reader)->ReadRowGroup(rg, cols, &b).ok());
+      size_t vi = 0;  // bytes holds the non-null values only
+      for (size_t r = 0; r < b[0].num_rows; ++r) {
+        ++k.rows;
+        if (!b[0].IsNull(r)) k.events += b[0].bytes[vi++] == "event";
+      }
+    }
+  }
+  return out;
+}
+
+bool IsEventFile(const std::string& relative_path) {
+  return BaseName(relative_path).rfind("events-", 0) == 0;
+}
+
+TEST(LayoutTest, ParsesMetricAndEventFileNames) {
+  auto seg = ParseDataFileName(SegmentFileName(kT0Ms + 61'000, "run1", 3));
+  ASSERT_TRUE(seg);
+  EXPECT_EQ(seg->kind, DataFileName::Kind::kSegment);
+  EXPECT_FALSE(seg->events);
+  EXPECT_EQ(seg->start_ms, kT0Ms + 61'000);
+  auto ev = ParseDataFileName(EventSegmentFileName(kT0Ms + 61'000, "run1", 3));
+  ASSERT_TRUE(ev);
+  EXPECT_EQ(EventSegmentFileName(kT0Ms, "run1", 3),
+            "events-seg-20261125T100000Z-run1-000003.parquet");
+  EXPECT_EQ(ev->kind, DataFileName::Kind::kSegment);
+  EXPECT_TRUE(ev->events);
+  EXPECT_EQ(ev->start_ms, kT0Ms + 61'000);
+  auto hourly = ParseDataFileName(HourlyFileName(kT0Ms + 3600'000, 42));
+  ASSERT_TRUE(hourly);
+  EXPECT_EQ(hourly->kind, DataFileName::Kind::kHourly);
+  EXPECT_FALSE(hourly->events);
+  EXPECT_EQ(hourly->start_ms, kT0Ms + 3600'000);
+  EXPECT_EQ(EventHourlyFileName(kT0Ms, 42), "events-20261125T10-42.parquet");
+  auto ev_hourly = ParseDataFileName(EventHourlyFileName(kT0Ms + 3600'000, 42));
+  ASSERT_TRUE(ev_hourly);
+  EXPECT_EQ(ev_hourly->kind, DataFileName::Kind::kHourly);
+  EXPECT_TRUE(ev_hourly->events);
+  EXPECT_EQ(ev_hourly->start_ms, kT0Ms + 3600'000);
+  for (const char* bad :
+       {"events-.parquet", "events-2026112XT10-1.parquet", "events-seg-garbage.parquet",
+        "events-metrics-20261125T10-1.parquet", "events-20261125T10.parquet",
+        "events-20261125T10-1.parquet.tmp", "metrics-20261125T1-1.parquet", "session.json"}) {
+    EXPECT_FALSE(ParseDataFileName(bad)) << bad;
+  }
+}
+
+TEST_F(DatasetWriterTest, EventRowsGoToTheirOwnFilesWithTheSameSchema) {
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  for (int s = 0; s < 130; ++s) {
+    if (s == 10) Event(w->get(), 1, "started");
+    if (s == 70) Event(w->get(), 1, "oom_kill");
+    if (s == 71) Event(w->get(), 2, "stopped");
+    Tick(w->get(), 3);
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  std::map<std::string, KindCounts> files = CountKinds(root_);
+  int64_t metric_rows = 0, event_rows = 0;
+  int event_files = 0, columns = -1;
+  for (const auto& [f, k] : files) {
+    if (columns < 0) columns = k.num_columns;
+    EXPECT_EQ(k.num_columns, columns) << f;  // one schema: **/*.parquet needs no union_by_name
+    if (IsEventFile(f)) {
+      ++event_files;
+      EXPECT_EQ(k.events, k.rows) << f;  // only events in event files
+      event_rows += k.events;
+    } else {
+      EXPECT_EQ(k.events, 0) << f;  // no events in metric files
+      metric_rows += k.rows;
+    }
+  }
+  EXPECT_EQ(metric_rows, 130 * 3);
+  EXPECT_EQ(event_rows, 3);
+  // Segment 0 has one event, segment 1 two, segment 2 none (no empty event file).
+  EXPECT_EQ(event_files, 2);
+  EXPECT_EQ(files.count("dt=2026-11-25/identifier=node-a/"
+                        "events-seg-20261125T100010Z-run00001-000000.parquet"),
+            1u);
+  EXPECT_EQ(files.count("dt=2026-11-25/identifier=node-a/"
+                        "events-seg-20261125T100110Z-run00001-000001.parquet"),
+            1u);
+}
+
+// A real crash right after an event was synced to the journal: the next Open() writes it into an
+// event file, and the metric rows into a metric file.
+TEST_F(DatasetWriterTest, CrashRecoveryKeepsEventsInTheirOwnFiles) {
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto w = DatasetWriter::Open(Options());
+    if (!w.ok()) _exit(3);
+    for (int s = 0; s < 20; ++s) Tick(w->get(), 2);
+    Event(w->get(), 0, "exit");
+    Event(w->get(), 1, "restart");
+    if (!(*w)->SyncJournal().ok()) _exit(5);
+    kill(getpid(), SIGKILL);
+    _exit(4);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+  EXPECT_TRUE(CountKinds(root_).empty());  // nothing but the journal so far
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  EXPECT_EQ((*w)->stats().journals_recovered, 1u);
+  ASSERT_TRUE((*w)->Close().ok());
+  int64_t metric_rows = 0, event_rows = 0;
+  for (const auto& [f, k] : CountKinds(root_)) {
+    if (IsEventFile(f)) {
+      EXPECT_EQ(k.events, k.rows) << f;
+      event_rows += k.rows;
+    } else {
+      EXPECT_EQ(k.events, 0) << f;
+      metric_rows += k.rows;
+    }
+  }
+  EXPECT_EQ(event_rows, 2);        // synced explicitly: never lost
+  EXPECT_GE(metric_rows, 2 * 19);  // at most the last flush interval lost
+  EXPECT_LE(metric_rows, 2 * 20);
+  EXPECT_TRUE(fs::is_empty(JournalDir(root_)));
+}
+
+TEST_F(DatasetWriterTest, CompactionMergesEventFilesSeparately) {
+  clock_.SetWallNs((kT0Ms + 3600'000 - 200'000) * kNanosPerMilli);  // 10:56:40
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok());
+  for (int s = 0; s < 300; ++s) {  // until 11:01:40: hour 10 has four segments
+    if (s % 50 == 5) Event(w->get(), s % 3, "restart");
+    Tick(w->get(), 2);
+  }
+  clock_.AdvanceNs(5 * 60 * kNanosPerSecond);  // hour 10 is closed + delay
+  ASSERT_TRUE((*w)->Close().ok());
+  std::map<std::string, KindCounts> before = CountKinds(root_);
+  ASSERT_TRUE((*w)->CompactAndRetainNow(false).ok());
+  std::map<std::string, KindCounts> after = CountKinds(root_);
+  int metric_hourly = 0, event_hourly = 0, event_segments_10 = 0;
+  int64_t events_10 = 0, events_total = 0;
+  for (const auto& [f, k] : before) {
+    if (f.find("/events-seg-20261125T10") != std::string::npos) ++event_segments_10;
+    if (IsEventFile(f)) events_total += k.rows;
+  }
+  EXPECT_GE(event_segments_10, 3);
+  int64_t events_after = 0;
+  for (const auto& [f, k] : after) {
+    if (IsEventFile(f)) {
+      events_after += k.rows;
+      EXPECT_EQ(k.events, k.rows) << f;
+    } else {
+      EXPECT_EQ(k.events, 0) << f;
+    }
+    if (f.find("/metrics-20261125T10-") != std::string::npos) ++metric_hourly;
+    if (f.find("/events-20261125T10-") != std::string::npos) {
+      ++event_hourly;
+      events_10 = k.rows;
+      EXPECT_FALSE(ReplacedFiles(root_ + "/" + f).empty());
+    }
+    EXPECT_EQ(f.find("/events-seg-20261125T10"), std::string::npos) << f << " not compacted";
+  }
+  EXPECT_EQ(metric_hourly, 1);
+  EXPECT_EQ(event_hourly, 1);
+  EXPECT_EQ(events_10, 4);  // s = 5, 55, 105, 155 fall in hour 10 (before 11:00:00 = s 200)
+  EXPECT_EQ(events_after, events_total);
+  EXPECT_EQ(events_total, 6);
+}
+
+TEST_F(DatasetWriterTest, RetentionRemovesEventFilesByAge) {
+  auto opts = Options();
+  opts.compaction = false;
+  {
+    auto w = DatasetWriter::Open(opts);
+    ASSERT_TRUE(w.ok());
+    for (int s = 0; s < 600; ++s) {  // 10 segments, an event in each
+      if (s % 60 == 30) Event(w->get(), 0, "restart");
+      Tick(w->get(), 1);
+    }
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  auto count_event_files = [&] {
+    int n = 0;
+    for (const auto& [f, k] : CountKinds(root_)) n += IsEventFile(f);
+    return n;
+  };
+  EXPECT_EQ(count_event_files(), 10);
+  opts.retention_ns = 5 * 60 * kNanosPerSecond;  // now is 10:10: keep segments ending after 10:05
+  auto w = DatasetWriter::Open(opts);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->CompactAndRetainNow(false).ok());
+  EXPECT_EQ((*w)->stats().files_deleted_by_retention, 8u);  // 4 metric + 4 event files
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(count_event_files(), 6);
+  for (const auto& [f, k] : CountKinds(root_)) {
+    EXPECT_EQ(f.find("T1003"), std::string::npos) << f << " should be gone";
+  }
+}
 
 TEST_F(DatasetWriterTest, SegmentsHoldEveryRowSortedByContainerThenTime) {
   auto w = DatasetWriter::Open(Options());

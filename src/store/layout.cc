@@ -92,9 +92,31 @@ std::string HourlyFileName(int64_t hour_start_ms, int64_t stamp_ms) {
   return "metrics-" + hour + "-" + std::to_string(stamp_ms) + ".parquet";
 }
 
+std::string EventSegmentFileName(int64_t start_ms, std::string_view run_id, uint64_t seq) {
+  return "events-" + SegmentFileName(start_ms, run_id, seq);
+}
+
+std::string EventHourlyFileName(int64_t hour_start_ms, int64_t stamp_ms) {
+  std::string hour = UtcCompactTimestamp(hour_start_ms).substr(0, 11);  // YYYYMMDDTHH
+  return "events-" + hour + "-" + std::to_string(stamp_ms) + ".parquet";
+}
+
 std::optional<DataFileName> ParseDataFileName(std::string_view name) {
   if (!EndsWith(name, ".parquet")) return std::nullopt;
   DataFileName out;
+  if (StartsWith(name, "events-")) {
+    name.remove_prefix(7);
+    out.events = true;
+    if (!StartsWith(name, "seg-")) {
+      // events-<YYYYMMDDTHH>-<stamp>.parquet
+      if (name.size() <= 11 || name[11] != '-') return std::nullopt;
+      auto t = ParseCompact(name.substr(0, 11), /*hour_only=*/true);
+      if (!t) return std::nullopt;
+      out.kind = DataFileName::Kind::kHourly;
+      out.start_ms = *t;
+      return out;
+    }
+  }
   if (StartsWith(name, "seg-") && name.size() > 4 + 16) {
     auto t = ParseCompact(name.substr(4, 16), /*hour_only=*/false);
     if (!t) return std::nullopt;
@@ -102,7 +124,7 @@ std::optional<DataFileName> ParseDataFileName(std::string_view name) {
     out.start_ms = *t;
     return out;
   }
-  if (StartsWith(name, "metrics-") && name.size() > 8 + 11) {
+  if (!out.events && StartsWith(name, "metrics-") && name.size() > 8 + 11) {
     auto t = ParseCompact(name.substr(8, 11), /*hour_only=*/true);
     if (!t) return std::nullopt;
     out.kind = DataFileName::Kind::kHourly;

@@ -5,6 +5,10 @@
 //   <root>/.fgm/journal/<run_id>-<seq>.wal                write-ahead journals of open segments
 //   <root>/dt=YYYY-MM-DD/identifier=<id>/seg-<start>-<run_id>-<seq>.parquet   ~1 min segments
 //   <root>/dt=YYYY-MM-DD/identifier=<id>/metrics-<YYYYMMDDTHH>-<stamp>.parquet   hourly compactions
+//   <root>/dt=YYYY-MM-DD/identifier=<id>/events-seg-<start>-<run_id>-<seq>.parquet   lifecycle
+//   <root>/dt=YYYY-MM-DD/identifier=<id>/events-<YYYYMMDDTHH>-<stamp>.parquet        event rows
+// Event files (rows of kind 'event') have the same schema as metric files, so one glob
+// `**/*.parquet` reads both without union_by_name, and a query for events reads only tiny files.
 // Dates and hours are UTC. Temporary files end in ".tmp" (never "*.parquet") so globs and readers
 // never see a half-written file.
 #pragma once
@@ -31,10 +35,15 @@ std::string SessionsDir(const std::string& root);
 std::string JournalPath(const std::string& root, std::string_view run_id, uint64_t seq);
 std::string SegmentFileName(int64_t start_ms, std::string_view run_id, uint64_t seq);
 std::string HourlyFileName(int64_t hour_start_ms, int64_t stamp_ms);
+/// The event-row counterparts of SegmentFileName and HourlyFileName.
+std::string EventSegmentFileName(int64_t start_ms, std::string_view run_id, uint64_t seq);
+std::string EventHourlyFileName(int64_t hour_start_ms, int64_t stamp_ms);
 
 struct DataFileName {
   enum class Kind { kSegment, kHourly } kind = Kind::kSegment;
   int64_t start_ms = 0;  // segment start, or the hour's start
+  /// An event file (events-*): compacted only with other event files.
+  bool events = false;
 };
 /// Parses a data file's base name; nullopt for anything that is not one of ours.
 std::optional<DataFileName> ParseDataFileName(std::string_view base_name);
