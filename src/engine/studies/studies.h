@@ -32,11 +32,11 @@ struct StudyWindow {
 // ---- Periodicity -------------------------------------------------------------------------------
 
 struct PeriodicityOptions {
-  double min_period_s = 2;     // shortest period reported
-  double max_period_s = 3600;  // longest; also capped at a third of the series length
-  int max_periods = 3;         // top periods returned
-  double min_confidence = 0.3; // periods below this confidence are not reported
-  int64_t window_s = 0;        // >0: also run per window of this length to say *when* it holds
+  double min_period_s = 2;      // shortest period reported
+  double max_period_s = 3600;   // longest; also capped at a third of the series length
+  int max_periods = 3;          // top periods returned
+  double min_confidence = 0.3;  // periods below this confidence are not reported
+  int64_t window_s = 0;         // >0: also run per window of this length to say *when* it holds
 };
 struct Period {
   double period_s = 0;
@@ -52,8 +52,8 @@ Result<PeriodicityResult> DetectPeriodicity(const SeriesView& series,
 // ---- Change points -----------------------------------------------------------------------------
 
 struct ChangePointOptions {
-  double penalty = 0;           // 0 = automatic (see implementation comment for the rule)
-  int64_t min_segment_s = 10;   // shortest segment between two change points
+  double penalty = 0;          // 0 = automatic (see implementation comment for the rule)
+  int64_t min_segment_s = 10;  // shortest segment between two change points
   int max_changepoints = 20;
 };
 struct ChangePoint {
@@ -75,7 +75,7 @@ struct TrendOptions {
 };
 struct TrendResult {
   double slope_per_s = 0;
-  double intercept = 0;          // value of the fitted line at start_ms
+  double intercept = 0;  // value of the fitted line at start_ms
   double mann_kendall_z = 0;
   double p_value = 1;            // two-sided, for "there is a monotonic trend"
   int64_t t0_ms = 0, t1_ms = 0;  // fitted line end points (first and last valid sample)
@@ -88,8 +88,8 @@ Result<TrendResult> DetectTrend(const SeriesView& series, const TrendOptions& op
 
 struct CorrelationOptions {
   int top_k = 10;
-  int64_t max_lag_s = 30;     // lags searched in [-max_lag_s, +max_lag_s]
-  double min_overlap = 0.5;   // share of samples that must be valid in both series
+  int64_t max_lag_s = 30;    // lags searched in [-max_lag_s, +max_lag_s]
+  double min_overlap = 0.5;  // share of samples that must be valid in both series
 };
 struct Correlation {
   size_t candidate_index = 0;  // index into `candidates`
