@@ -12,6 +12,7 @@ namespace fgm::app {
 void AddInspectCommand(CLI::App& app, int* exit_code);
 void AddGenerateBenchDataCommand(CLI::App& app, int* exit_code);
 void AddSchemaCommand(CLI::App& app, int* exit_code);
+void AddExportCommand(CLI::App& app, int* exit_code);
 void AddMonitorCommands(CLI::App& app, int* exit_code, const std::string& command_line);
 
 }  // namespace fgm::app

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   fgm::app::AddInspectCommand(app, &exit_code);
   fgm::app::AddGenerateBenchDataCommand(app, &exit_code);
   fgm::app::AddSchemaCommand(app, &exit_code);
+  fgm::app::AddExportCommand(app, &exit_code);
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
   fgm::app::AddMonitorCommands(app, &exit_code, command_line);
