@@ -66,6 +66,40 @@ struct Monitor::Impl {
   std::unique_ptr<collector::Sampler> sampler;
   std::unique_ptr<store::DatasetWriter> writer;
   HostLabels host;
+  /// Every source polled each tick (options.event_sources plus the local one).
+  std::vector<std::shared_ptr<k8s::ExternalEventSource>> event_sources;
+  /// The local supervisor's source (also in event_sources): its files are deleted once the
+  /// journal holds their rows.
+  std::shared_ptr<k8s::LocalEventSource> local_events;
+  ExternalEventMapper event_mapper;
+
+  // Polls every event source and appends their rows. The local source's files are deleted only
+  // once SyncJournal() says every appended row is durable (retried every tick until it is).
+  void WriteExternalEvents(const collector::TickResult& tick) {
+    event_mapper.Observe(tick);
+    size_t appended = 0;
+    store::Row row;
+    for (const auto& source : event_sources) {
+      for (const k8s::ExternalEvent& ev : source->Poll()) {
+        event_mapper.FillRow(ev, tick, host, &row);
+        writer->Append(row);
+        ++appended;
+      }
+    }
+    if (local_events && local_events->unacknowledged() > 0) {
+      Status synced = writer->SyncJournal();
+      if (synced.ok()) {
+        local_events->Acknowledge();
+      } else {
+        FGM_LOG_ONCE(kWarning, "monitor.events.sync",
+                     "event rows not yet durable (%s); their files stay until they are",
+                     synced.ToString().c_str());
+      }
+    } else if (appended > 0) {
+      // Other sources have nothing to acknowledge; journal their rows now all the same.
+      writer->SyncJournal().IgnoreError();
+    }
+  }
 
   Status WriteSession(TimestampNs start) {
     nlohmann::json j;
@@ -95,6 +129,9 @@ struct Monitor::Impl {
         {"cgroup_patterns", options.cgroup_patterns},
         {"local_metadata_dir", options.local_metadata_dir},
     };
+    std::vector<std::string> sources;
+    for (const auto& source : event_sources) sources.emplace_back(source->name());
+    j["config"]["event_sources"] = sources;
     std::string text = j.dump(2) + "\n";
     FGM_RETURN_IF_ERROR(MakeDirs(store::SessionsDir(options.output_dir)));
     FGM_RETURN_IF_ERROR(
@@ -122,7 +159,8 @@ Result<std::unique_ptr<Monitor>> Monitor::Create(MonitorOptions options) {
   RaiseFdLimit();
   auto impl = std::make_unique<Impl>();
   if (options.interval_ns <= 0) return InvalidArgumentError("--interval-ms must be positive");
-  options.node_name = options.node_name.empty() ? EnvOr("NODE_NAME", HostName()) : options.node_name;
+  options.node_name =
+      options.node_name.empty() ? EnvOr("NODE_NAME", HostName()) : options.node_name;
   options.pod_name = options.pod_name.empty() ? EnvOr("POD_NAME", "") : options.pod_name;
   options.cluster_name =
       options.cluster_name.empty() ? EnvOr("CLUSTER_NAME", "") : options.cluster_name;
@@ -184,6 +222,12 @@ Result<std::unique_ptr<Monitor>> Monitor::Create(MonitorOptions options) {
     auto writer = store::DatasetWriter::Open(d);
     if (!writer.ok()) return writer.error().WithContext("cannot open " + options.output_dir);
     impl->writer = std::move(*writer);
+    impl->event_sources = options.event_sources;
+    if (!options.local_metadata_dir.empty()) {
+      impl->local_events =
+          std::make_shared<k8s::LocalEventSource>(k8s::LocalEventsDir(options.local_metadata_dir));
+      impl->event_sources.push_back(impl->local_events);
+    }
     FGM_RETURN_IF_ERROR(impl->WriteSession(RealClock().WallNs()));
   }
   return std::unique_ptr<Monitor>(new Monitor(std::move(impl)));
@@ -214,6 +258,7 @@ Status Monitor::Run(const std::atomic<bool>* stop) {
     } else {
       if (m.writer) {
         MapTick(tick, m.host, [&](const store::Row& row) { m.writer->Append(row); });
+        m.WriteExternalEvents(tick);
         m.writer->Poll();
       }
       if (m.options.print) {

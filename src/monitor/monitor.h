@@ -16,6 +16,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "k8s/external_events.h"
 
 namespace fgm::monitor {
 
@@ -39,8 +40,15 @@ struct MonitorOptions {
   bool process_rows = false;
   /// Extra discovery patterns, "NAME=PATH" (see k8s::CgroupPattern for PATH's syntax).
   std::vector<std::string> cgroup_patterns;
-  /// Directory of per-container JSON metadata written by the local scenario backend.
+  /// Directory of per-container JSON metadata written by the local scenario backend. With an
+  /// output dir, its events/ subdirectory is also read for lifecycle events
+  /// (k8s::LocalEventSource).
   std::string local_metadata_dir;
+  /// More lifecycle event sources, polled once per tick (e.g. the Kubernetes API server's):
+  ///   options.event_sources.push_back(std::make_shared<MyApiServerEvents>(...));
+  /// Their events become event rows labelled like the container's metric rows (see
+  /// ExternalEventMapper). Used only with an output dir.
+  std::vector<std::shared_ptr<k8s::ExternalEventSource>> event_sources;
   /// Print the live table (fgm top / --print) every tick.
   bool print = false;
   /// Stop after this long (0: run until stopped).

@@ -212,4 +212,85 @@ void FillMonitorRow(const collector::MonitorSelfSample& self, const HostLabels& 
   row->SetInt(Col("monitor_containers"), self.containers);
 }
 
+namespace {
+
+std::string_view TrimSlashes(std::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  return path;
+}
+
+// The labels of one known container instance, wherever they came from.
+struct Match {
+  const k8s::ContainerIdentity* identity = nullptr;
+  const k8s::ContainerMetadata* metadata = nullptr;
+  uint64_t cgroup_inode = 0;
+  const std::string* relative_path = nullptr;
+};
+
+}  // namespace
+
+void ExternalEventMapper::Observe(const collector::TickResult& tick) {
+  for (const collector::ContainerEvent& e : tick.events) {
+    if (e.type != collector::EventType::kStopped) continue;
+    recently_stopped_.push_back(e);
+    if (recently_stopped_.size() > kMaxRecentlyStopped) recently_stopped_.pop_front();
+  }
+}
+
+void ExternalEventMapper::FillRow(const k8s::ExternalEvent& ev, const collector::TickResult& tick,
+                                  const HostLabels& host, store::Row* row) const {
+  const std::string_view ev_path = TrimSlashes(ev.cgroup_path);
+  // Two passes (id, then path), each over the live containers first, then the stopped ones
+  // newest first: the live instance of a restarted container wins over its dead predecessor.
+  Match match;
+  auto try_all = [&](auto&& matches) {
+    for (const collector::ContainerSample& s : tick.samples) {
+      if (matches(s.identity, s.relative_path)) {
+        match = {&s.identity, &s.metadata, s.cgroup_inode, &s.relative_path};
+        return true;
+      }
+    }
+    for (auto it = recently_stopped_.rbegin(); it != recently_stopped_.rend(); ++it) {
+      if (matches(it->identity, it->relative_path)) {
+        match = {&it->identity, &it->metadata, it->cgroup_inode, &it->relative_path};
+        return true;
+      }
+    }
+    return false;
+  };
+  bool found = false;
+  if (!ev.container_id.empty()) {
+    found = try_all([&](const k8s::ContainerIdentity& id, const std::string&) {
+      return id.container_id == ev.container_id;
+    });
+  }
+  if (!found && !ev_path.empty()) {
+    found = try_all([&](const k8s::ContainerIdentity&, const std::string& path) {
+      return TrimSlashes(path) == ev_path;
+    });
+  }
+  row->Clear();
+  row->SetTime(ev.time_ms * kNanosPerMilli);
+  if (found) {
+    FillContainerLabels(host, *match.identity, *match.metadata, match.cgroup_inode,
+                        *match.relative_path, row);
+  } else {
+    if (!host.node_name.empty()) row->SetString(Col("node_name"), host.node_name);
+    if (!host.cluster_name.empty()) row->SetString(Col("cluster_name"), host.cluster_name);
+    if (!ev.namespace_name.empty()) row->SetString(Col("namespace"), ev.namespace_name);
+    if (!ev.pod_name.empty()) row->SetString(Col("pod_name"), ev.pod_name);
+    if (!ev.pod_uid.empty()) row->SetString(Col("pod_uid"), ev.pod_uid);
+    if (!ev.container_name.empty()) row->SetString(Col("container_name"), ev.container_name);
+    if (!ev.container_id.empty()) row->SetString(Col("container_id"), ev.container_id);
+    if (!ev_path.empty()) row->SetString(Col("cgroup_path"), ev_path);
+  }
+  row->SetString(Col("kind"), "event");
+  row->SetString(Col("event_type"), ev.type);
+  if (ev.exit_code) row->SetInt(Col("event_exit_code"), *ev.exit_code);
+  if (ev.signal) row->SetInt(Col("event_signal"), *ev.signal);
+  if (!ev.reason.empty()) row->SetString(Col("event_reason"), ev.reason);
+  if (!ev.message.empty()) row->SetString(Col("event_message"), ev.message);
+}
+
 }  // namespace fgm::monitor

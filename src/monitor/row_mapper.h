@@ -5,9 +5,11 @@
 // the catalogue's column names.
 #pragma once
 
+#include <deque>
 #include <string>
 
 #include "collector/sample.h"
+#include "k8s/external_events.h"
 #include "store/row.h"
 
 namespace fgm::monitor {
@@ -30,6 +32,26 @@ void FillMonitorRow(const collector::MonitorSelfSample& self, const HostLabels& 
                     store::Row* row);
 /// Pod labels as a compact JSON object with sorted keys ("" for none).
 std::string LabelsJson(const std::map<std::string, std::string>& labels);
+
+/// Turns external lifecycle events (exit codes, restarts: k8s/external_events.h) into event rows
+/// labelled exactly like the metric rows of the container they concern, so a query joins them on
+/// container_id / cgroup_inode. The container is found by container_id, then by cgroup path, among
+/// the tick's containers and those that stopped recently (an exit is often reported after its
+/// cgroup is gone); when none matches, the event's own labels are used. Not thread-safe.
+class ExternalEventMapper {
+ public:
+  /// Remembers the containers that stopped in `tick`. Call once per tick, before FillRow.
+  void Observe(const collector::TickResult& tick);
+  /// Fills `row` (cleared first) with the event row for `event`.
+  void FillRow(const k8s::ExternalEvent& event, const collector::TickResult& tick,
+               const HostLabels& host, store::Row* row) const;
+
+ private:
+  /// Stopped containers remembered, newest last. Sources report an exit within seconds of the
+  /// cgroup's removal, so the last 256 stops cover even a node-wide restart storm.
+  static constexpr size_t kMaxRecentlyStopped = 256;
+  std::deque<collector::ContainerEvent> recently_stopped_;
+};
 
 template <typename Emit>
 void MapTick(const collector::TickResult& tick, const HostLabels& host, Emit&& emit) {

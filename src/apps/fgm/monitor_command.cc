@@ -47,14 +47,16 @@ void AddCommonFlags(CLI::App* cmd, MonitorArgs* a) {
       ->check(CLI::Range(10, 3600 * 1000));
   cmd->add_option("--host-root", a->options.host_root,
                   "Where the host's / is mounted (when running in a container), e.g. /host");
-  cmd->add_option("--node-name", a->options.node_name, "Node name label (default: $NODE_NAME, else "
-                                                       "the host name)");
+  cmd->add_option("--node-name", a->options.node_name,
+                  "Node name label (default: $NODE_NAME, else "
+                  "the host name)");
   cmd->add_option("--cluster-name", a->options.cluster_name, "Cluster name label ($CLUSTER_NAME)");
   cmd->add_option("--cgroup-pattern", a->options.cgroup_patterns,
                   "Extra container cgroup shape NAME=PATH, e.g. "
                   "local=fgm.slice/fgm-run-{run}.slice/{container}.scope (repeatable)");
   cmd->add_option("--local-metadata-dir", a->options.local_metadata_dir,
-                  "Directory of per-container metadata JSON written by `fgm scenario`");
+                  "Directory of per-container metadata JSON and events/*.json lifecycle events "
+                  "(exit codes, restarts) written by `fgm scenario`");
   cmd->add_flag("--no-pss", a->no_pss, "Do not read /proc/<pid>/smaps_rollup (no RSS/PSS)");
   cmd->add_option("--pss-budget-ms", a->pss_budget_ms, "Time per tick spent reading PSS");
   cmd->add_flag("--process-rows", a->options.process_rows, "Also write one row per process");
@@ -111,12 +113,14 @@ int RunMonitor(const char* name, monitor::MonitorOptions options) {
 
 void AddMonitorCommands(CLI::App& app, int* exit_code, const std::string& command_line) {
   auto* cmd = app.add_subcommand(
-      "monitor", "Sample every container once per interval into a Hive-partitioned Parquet dataset");
+      "monitor",
+      "Sample every container once per interval into a Hive-partitioned Parquet dataset");
   auto args = std::make_shared<MonitorArgs>();
   args->options.output_dir = "fgm-data";
   cmd->add_option("-o,--output-dir", args->options.output_dir, "Dataset directory");
-  cmd->add_option("--pod-name", args->options.pod_name, "Pod name, used as the partition "
-                                                        "identifier ($POD_NAME)");
+  cmd->add_option("--pod-name", args->options.pod_name,
+                  "Pod name, used as the partition "
+                  "identifier ($POD_NAME)");
   cmd->add_option("--flush-interval", args->flush,
                   "How often samples reach the journal: the most a crash can lose");
   cmd->add_option("--segment", args->segment, "Segment length (must divide an hour)");
@@ -135,7 +139,8 @@ void AddMonitorCommands(CLI::App& app, int* exit_code, const std::string& comman
     *exit_code = RunMonitor("monitor", args->options);
   });
 
-  auto* top = app.add_subcommand("top", "Live per-container table in the terminal (writes nothing)");
+  auto* top =
+      app.add_subcommand("top", "Live per-container table in the terminal (writes nothing)");
   auto top_args = std::make_shared<MonitorArgs>();
   AddCommonFlags(top, top_args.get());
   top->callback([top_args, exit_code] {
