@@ -331,7 +331,17 @@ void DatasetWriter::Append(const Row& row) {
   ++stats_.rows_appended;
 }
 
-Status DatasetWriter::SyncJournal() { return FlushJournal(); }
+Status DatasetWriter::SyncJournal() {
+  FGM_RETURN_IF_ERROR(FlushJournal());
+  // An earlier segment whose journal could not be written (full disk) is still only in memory.
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const PendingSegment& seg : queue_) {
+    if (seg.journal_path.empty()) {
+      return IoError("an earlier segment's rows are only in memory until it can be written");
+    }
+  }
+  return OkStatus();
+}
 
 Status DatasetWriter::FlushJournal() {
   if (journaled_rows_ >= current_->size()) return OkStatus();

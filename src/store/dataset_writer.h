@@ -89,8 +89,8 @@ class DatasetWriter {
   /// Writes the journal and hands full segments to the worker when due. Call once per tick.
   void Poll();
   /// Appends every buffered row not yet journaled to the journal now and fdatasyncs, instead of
-  /// at the next flush interval. OK means every row of the current segment, up to the last
-  /// one appended, is in the fdatasync'ed journal. For rows that must not be lost once acknowledged
+  /// at the next flush interval. OK means every row appended so far is durable: in a segment
+  /// file, or in an fdatasync'ed journal that the next Open() recovers. For rows that must not be lost once acknowledged
   /// to their producer (external lifecycle events, whose source files are deleted after this).
   /// Errors: kIo (full disk).
   Status SyncJournal();
