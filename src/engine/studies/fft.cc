@@ -82,10 +82,12 @@ void Fft(std::span<Complex> data, bool inverse) {
 }
 
 void AutocorrelatePair(std::span<const double> a, std::span<const double> b, size_t max_lag,
-                       std::vector<double>& out_a, std::vector<double>& out_b) {
+                       std::vector<double>& out_a, std::vector<double>& out_b,
+                       std::vector<double>* power_a) {
   FGM_CHECK(a.size() == b.size()) << "AutocorrelatePair: sizes " << a.size() << "/" << b.size();
   out_a.assign(max_lag + 1, 0.0);
   out_b.assign(max_lag + 1, 0.0);
+  if (power_a != nullptr) power_a->clear();
   if (a.empty()) return;
   // Zero padding to >= n + max_lag keeps the circular correlation from wrapping into the lags we
   // read.
@@ -96,6 +98,7 @@ void AutocorrelatePair(std::span<const double> a, std::span<const double> b, siz
   // Split Z = FFT(a + i b) into A and B (A[k] = (Z[k] + conj Z[n-k]) / 2, B[k] = (Z[k] -
   // conj Z[n-k]) / 2i), then pack |A|^2 + i |B|^2: both power spectra are real and even, so one
   // inverse FFT yields both autocorrelations in its real and imaginary parts.
+  if (power_a != nullptr) power_a->resize(n / 2 + 1);
   for (size_t k = 0; k <= n / 2; ++k) {
     const size_t m = (n - k) & (n - 1);
     const Complex zk = z[k];
@@ -105,6 +108,7 @@ void AutocorrelatePair(std::span<const double> a, std::span<const double> b, siz
     const Complex power{are * are + aim * aim, bre * bre + bim * bim};
     z[k] = power;
     z[m] = power;
+    if (power_a != nullptr) (*power_a)[k] = power.re;
   }
   Fft(z, /*inverse=*/true);
   for (size_t k = 0; k <= max_lag; ++k) {

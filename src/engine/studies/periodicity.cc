@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,19 @@ constexpr double kMinProminence = 0.1;
 // A peak at (about) m times a shorter peak whose correlation is at least this share of its own is
 // a harmonic: the unbiased autocorrelation of a clean period P is nearly as high at 2P, 3P, ...
 constexpr double kHarmonicShare = 0.8;
-// Relative tolerance of "a multiple": 3% covers the accumulated refinement error of m * P.
-constexpr double kHarmonicTolerance = 0.03;
+// Relative tolerance of "a multiple": autocorrelation peaks of smooth signals are broad, so a
+// peak's position is only known to a few percent before the spectral refinement below.
+constexpr double kHarmonicTolerance = 0.06;
+// The spectral refinement searches the power spectrum within +-10% of the autocorrelation's
+// period (wider than its worst error on the labelled set, narrower than the distance to the second
+// harmonic) and keeps its answer only if it stays within kMaxRefineShift of that period.
+constexpr double kRefineSearch = 0.10;
+constexpr double kMaxRefineShift = 0.05;
+// Direct-DFT rounds of the refinement: four shrinking grids need four; the rest allow the grid to
+// walk when the first guess was off.
+constexpr int kMaxRefineRounds = 8;
+// The direct DFT recurrence is re-seeded with cos/sin this often so rounding cannot accumulate.
+constexpr size_t kReseedEvery = 4096;
 
 struct Peak {
   double lag = 0;     // refined, in samples
@@ -117,6 +129,81 @@ double WindowCorrelation(const Prepared& p, size_t begin, size_t end, size_t lag
   return cov / pairs / var;
 }
 
+// |sum_t x[t] e^{-2 pi i f t}|^2 at three frequencies (cycles per sample) in one pass: three
+// independent rotation recurrences keep the CPU's pipelines busy.
+void PowerAt(const std::vector<double>& x, const double (&f)[3], double (&out)[3]) {
+  double sr[3] = {0, 0, 0}, si[3] = {0, 0, 0};
+  for (size_t begin = 0; begin < x.size(); begin += kReseedEvery) {
+    const size_t end = std::min(x.size(), begin + kReseedEvery);
+    double wr[3], wi[3], cr[3], ci[3];
+    for (int j = 0; j < 3; ++j) {
+      const double angle = -2.0 * std::numbers::pi * f[j];
+      wr[j] = std::cos(angle * static_cast<double>(begin));
+      wi[j] = std::sin(angle * static_cast<double>(begin));
+      cr[j] = std::cos(angle);
+      ci[j] = std::sin(angle);
+    }
+    for (size_t t = begin; t < end; ++t) {
+      const double v = x[t];
+      for (int j = 0; j < 3; ++j) {
+        sr[j] += v * wr[j];
+        si[j] += v * wi[j];
+        const double nr = wr[j] * cr[j] - wi[j] * ci[j];
+        wi[j] = wr[j] * ci[j] + wi[j] * cr[j];
+        wr[j] = nr;
+      }
+    }
+  }
+  for (int j = 0; j < 3; ++j) out[j] = sr[j] * sr[j] + si[j] * si[j];
+}
+
+// Vertex offset of the parabola through (-1, a), (0, b), (1, c), clamped to [-0.5, 0.5].
+double ParabolaOffset(double a, double b, double c) {
+  const double denom = a - 2 * b + c;
+  return denom < 0 ? std::clamp(0.5 * (a - c) / denom, -0.5, 0.5) : 0.0;
+}
+
+// The autocorrelation peak of a smooth period is broad (a 300 s sine loses only 0.2% of its
+// correlation 3 s off the peak), so noise moves it by seconds. The spectrum's peak at the
+// fundamental is sharp: locate it in the zero-padded FFT, then on a fine grid with direct DFT
+// evaluations of the Hann-windowed series (`windowed`). Without the window, leakage from the
+// residual ramp that detrending leaves in a sawtooth and from the other harmonics shifts the peak
+// (a 300 s sawtooth read as 301.3 s). Returns the refined period in samples, or `lag` if the
+// spectrum disagrees.
+double RefinePeriod(const std::vector<double>& windowed, const std::vector<double>& power,
+                    double lag) {
+  if (power.size() < 4) return lag;
+  const double n_fft = static_cast<double>(2 * (power.size() - 1));
+  const double len = static_cast<double>(windowed.size());
+  size_t lo = static_cast<size_t>(std::floor(n_fft / (lag * (1 + kRefineSearch))));
+  size_t hi = static_cast<size_t>(std::ceil(n_fft / (lag * (1 - kRefineSearch))));
+  lo = std::max<size_t>(lo, 1);
+  hi = std::min(hi, power.size() - 2);
+  if (lo > hi) return lag;
+  size_t best = lo;
+  for (size_t k = lo; k <= hi; ++k) {
+    if (power[k] > power[best]) best = k;
+  }
+  double f =
+      (static_cast<double>(best) + ParabolaOffset(power[best - 1], power[best], power[best + 1])) /
+      n_fft;
+  // The bin interpolation can be off by a third of a bin, more than a fine grid can reach: start
+  // at a quarter of the main lobe's half width (1 / len), move with the parabola's vertex, and
+  // shrink the grid each time the vertex lies inside it, down to 1/200 of the half width.
+  double h = 0.25 / len;
+  for (int round = 0; round < kMaxRefineRounds && h > 0.005 / len; ++round) {
+    const double freqs[3] = {f - h, f, f + h};
+    double pw[3];
+    PowerAt(windowed, freqs, pw);
+    const double offset = ParabolaOffset(pw[0], pw[1], pw[2]);
+    f += h * (offset == 0.5 || offset == -0.5 ? 2 * offset : offset);
+    if (std::abs(offset) < 0.5) h /= 4;
+  }
+  if (!(f > 0)) return lag;
+  const double refined = 1.0 / f;
+  return std::abs(refined - lag) <= std::max(1.5, kMaxRefineShift * lag) ? refined : lag;
+}
+
 std::string PeriodLabel(double period_s) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "period %.1f s", period_s);
@@ -162,8 +249,8 @@ Result<PeriodicityResult> DetectPeriodicity(const SeriesView& series,
   if (p.constant) return result;  // nothing varies, so nothing repeats
 
   // One extra lag so the peak at max_lag - 1 can be refined and max_lag can be judged.
-  std::vector<double> acf, pairs;
-  AutocorrelatePair(p.x, p.mask, max_lag + 1, acf, pairs);
+  std::vector<double> acf, pairs, power;
+  AutocorrelatePair(p.x, p.mask, max_lag + 1, acf, pairs, &power);
   if (!(acf[0] > 0) || !(pairs[0] > 0)) return result;
   const double var = acf[0] / pairs[0];
   const double min_pairs =
@@ -193,34 +280,57 @@ Result<PeriodicityResult> DetectPeriodicity(const SeriesView& series,
     }
     if (rk - std::max(left_min, right_min) < kMinProminence) continue;
     // Parabola through (k-1, k, k+1): vertex offset and height.
-    const double a = r[k - 1], b = rk, c = r[k + 1];
-    const double denom = a - 2 * b + c;
-    double offset = denom < 0 ? 0.5 * (a - c) / denom : 0.0;
-    offset = std::clamp(offset, -0.5, 0.5);
-    peaks.push_back({static_cast<double>(k) + offset, b - 0.25 * (a - c) * offset});
+    const double a = r[k - 1], c = r[k + 1];
+    const double offset = ParabolaOffset(a, rk, c);
+    peaks.push_back({static_cast<double>(k) + offset, rk - 0.25 * (a - c) * offset});
   }
 
   std::vector<Peak> by_height = peaks;
   std::stable_sort(by_height.begin(), by_height.end(),
                    [](const Peak& x, const Peak& y) { return x.height > y.height; });
-  std::vector<Peak> accepted;
-  for (const Peak& cand : by_height) {
-    if (cand.height < options.min_confidence) break;
-    bool harmonic = false;
+  // Highest correlation within the tolerance of lag j * base.
+  auto near = [&](double target) {
+    const double w = std::max(1.0, std::round(kHarmonicTolerance / 3 * target));
+    double best = -1;
+    for (double k = std::max(1.0, std::round(target - w)); k <= std::round(target + w); ++k) {
+      const size_t ki = static_cast<size_t>(k);
+      if (ki < r.size() && r[ki] > best) best = r[ki];
+    }
+    return best;
+  };
+  // A harmonic of a shorter period P sits at about m * P, P is (nearly) as strong, and so is the
+  // correlation at every multiple in between. The last condition keeps a genuine long period
+  // that happens to be a multiple of a short one (300 s over 15 s): between its multiples of 15 s
+  // the correlation drops where the 300 s cycle is out of phase.
+  auto is_harmonic = [&](const Peak& cand) {
+    const double need = kHarmonicShare * cand.height;
     for (const Peak& base : peaks) {
       if (base.lag >= cand.lag) break;  // `peaks` is in lag order
       const double m = std::round(cand.lag / base.lag);
-      if (m < 2 || base.height < kHarmonicShare * cand.height) continue;
-      if (std::abs(cand.lag - m * base.lag) <= std::max(1.0, kHarmonicTolerance * cand.lag)) {
-        harmonic = true;
-        break;
-      }
+      if (m < 2 || base.height < need) continue;
+      if (std::abs(cand.lag - m * base.lag) > std::max(1.5, kHarmonicTolerance * cand.lag))
+        continue;
+      bool all = true;
+      for (double j = 2; j < m && all; ++j) all = near(j * base.lag) >= need;
+      if (all) return true;
     }
-    if (harmonic) continue;
+    return false;
+  };
+  std::vector<Peak> accepted;
+  for (const Peak& cand : by_height) {
+    if (cand.height < options.min_confidence) break;
+    if (is_harmonic(cand)) continue;
     accepted.push_back(cand);
     if (accepted.size() >= static_cast<size_t>(options.max_periods)) break;
   }
-  for (const Peak& peak : accepted) {
+  std::vector<double> windowed(len);
+  const double hann_step =
+      2.0 * std::numbers::pi / static_cast<double>(std::max<size_t>(1, len - 1));
+  for (size_t t = 0; t < len; ++t) {
+    windowed[t] = p.x[t] * (0.5 - 0.5 * std::cos(hann_step * static_cast<double>(t)));
+  }
+  for (Peak& peak : accepted) {
+    peak.lag = RefinePeriod(windowed, power, peak.lag);
     result.periods.push_back({peak.lag * step_s, std::clamp(peak.height, 0.0, 1.0)});
   }
   if (accepted.empty()) return result;

@@ -81,6 +81,7 @@ struct TrendResult {
   int64_t t0_ms = 0, t1_ms = 0;  // fitted line end points (first and last valid sample)
   double v0 = 0, v1 = 0;
   std::optional<int64_t> breach_ms;  // when the line reaches `limit`, if it does in the future
+  double season_s = 0;  // >0: a period found in the series and removed first (seasonal test)
 };
 Result<TrendResult> DetectTrend(const SeriesView& series, const TrendOptions& options = {});
 
