@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/dataset.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "core/log.h"
+#include "core/strings.h"
+#include "engine/metrics.h"
+
+namespace fgm::engine {
+namespace {
+
+using parquet::ColumnBatch;
+using parquet::FileReader;
+using parquet::RowRanges;
+
+// The footer keys the store writes (store/layout.h; repeated here so the engine, which also goes
+// to WASM, does not link the store).
+constexpr std::string_view kKvReplaces = "fgm.replaces";
+constexpr std::string_view kKvIdentifier = "fgm.identifier";
+
+std::optional<std::string> KeyValue(const FileReader& reader, std::string_view key) {
+  for (const auto& kv : reader.metadata().key_value_metadata) {
+    if (kv.key == key) return kv.value;
+  }
+  return std::nullopt;
+}
+
+// Parses a JSON array of strings (what the store writes for fgm.replaces). Escapes other than \"
+// and \\ never occur in our file names; a malformed list yields what parsed so far.
+std::vector<std::string> ParseStringArray(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = s.find('[');
+  if (i == std::string_view::npos) return out;
+  while (true) {
+    i = s.find('"', i);
+    if (i == std::string_view::npos) break;
+    std::string item;
+    ++i;
+    while (i < s.size() && s[i] != '"') {
+      if (s[i] == '\\' && i + 1 < s.size()) ++i;
+      item += s[i++];
+    }
+    if (i >= s.size()) break;
+    out.push_back(std::move(item));
+    ++i;
+  }
+  return out;
+}
+
+// True when the chunk may hold a non-null value (no statistics: assume it does).
+bool ChunkHasValues(const FileReader& reader, int rg, int column) {
+  if (column < 0) return false;
+  auto stats = reader.ChunkStatistics(rg, column);
+  if (!stats.ok() || !stats->null_count) return true;
+  return *stats->null_count < reader.row_group_num_rows(rg);
+}
+
+// Dense value index of each row of a batch (-1 for null rows).
+std::vector<int64_t> DenseIndex(const ColumnBatch& b) {
+  std::vector<int64_t> idx(b.num_rows);
+  int64_t next = 0;
+  for (size_t r = 0; r < b.num_rows; ++r) idx[r] = b.IsNull(r) ? -1 : next++;
+  return idx;
+}
+
+std::string StringAtRow(const ColumnBatch& b, const std::vector<int64_t>& idx, size_t row) {
+  if (row >= idx.size() || idx[row] < 0) return "";
+  return std::string(b.bytes[static_cast<size_t>(idx[row])]);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> ParseLabelsJson(std::string_view json) {
+  std::map<std::string, std::string> out;
+  size_t i = json.find('{');
+  if (i == std::string_view::npos) return out;
+  auto read_string = [&](std::string* s) -> bool {
+    i = json.find('"', i);
+    if (i == std::string_view::npos) return false;
+    ++i;
+    while (i < json.size() && json[i] != '"') {
+      if (json[i] == '\\' && i + 1 < json.size()) {
+        ++i;
+        char c = json[i];
+        *s += c == 'n' ? '\n' : c == 't' ? '\t' : c;
+      } else {
+        *s += json[i];
+      }
+      ++i;
+    }
+    if (i >= json.size()) return false;
+    ++i;
+    return true;
+  };
+  while (true) {
+    std::string key, value;
+    if (!read_string(&key)) break;
+    i = json.find(':', i);
+    if (i == std::string_view::npos) break;
+    if (!read_string(&value)) break;
+    out[std::move(key)] = std::move(value);
+  }
+  return out;
+}
+
+std::vector<std::string> ListDataFiles(const std::string& root) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  std::error_code ec;
+  fs::file_status st = fs::status(root, ec);
+  if (ec) return out;
+  if (fs::is_regular_file(st)) {
+    out.push_back(root);
+    return out;
+  }
+  if (!fs::is_directory(st)) return out;
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (!name.empty() && name[0] == '.') {
+      // .fgm holds journals and sessions, read separately; editors' dot files are not data.
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (EndsWith(name, ".parquet") && it->is_regular_file(ec)) out.push_back(p.string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, uint64_t id) {
+  auto file = std::make_shared<IndexedFile>();
+  file->path = source.path;
+  file->live = source.live;
+  file->id = id;
+  std::unique_ptr<FileReader> reader;
+  if (!source.bytes.empty()) {
+    FGM_ASSIGN_OR_RETURN(
+        reader, FileReader::Open(parquet::MakeOwnedMemorySource(source.bytes, source.path)));
+    file->size = source.bytes.size();
+  } else {
+    FGM_ASSIGN_OR_RETURN(reader, FileReader::OpenFile(source.path));
+    file->size = reader->file_size();
+  }
+  const parquet::Schema& schema = reader->schema();
+  int time_col = schema.FindColumn("time");
+  if (time_col < 0) return UnsupportedError(source.path + ": no `time` column: not an FGM file");
+
+  if (auto v = KeyValue(*reader, kKvReplaces)) file->replaces = ParseStringArray(*v);
+  if (auto v = KeyValue(*reader, kKvIdentifier)) file->identifier = *v;
+
+  file->min_time_ms = INT64_MAX;
+  file->max_time_ms = INT64_MIN;
+  for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
+    std::pair<int64_t, int64_t> range{INT64_MIN, INT64_MAX};  // unknown: matches everything
+    auto stats = reader->ChunkStatistics(rg, time_col);
+    if (stats.ok() && stats->has_min_max()) range = {stats->min->i, stats->max->i};
+    file->row_group_times.push_back(range);
+    if (reader->row_group_num_rows(rg) > 0) {
+      file->min_time_ms = std::min(file->min_time_ms, range.first);
+      file->max_time_ms = std::max(file->max_time_ms, range.second);
+    }
+  }
+
+  for (const MetricInfo& m : AllMetrics()) {
+    int col = schema.FindColumn(m.name);
+    for (int rg = 0; col >= 0 && rg < reader->num_row_groups(); ++rg) {
+      if (ChunkHasValues(*reader, rg, col)) {
+        file->metrics_with_values.emplace_back(m.name);
+        break;
+      }
+    }
+  }
+
+  int inode_col = schema.FindColumn("cgroup_inode");
+  int event_col = schema.FindColumn("event_type");
+  int device_col = schema.FindColumn("device");
+  int pid_col = schema.FindColumn("process_pid");
+  // Label columns read at each run's first row: container_id first (the id), then the rest.
+  static constexpr std::string_view kLabelCols[] = {
+      "container_id", "cgroup_path", "container_name", "pod_name",     "pod_uid",   "namespace",
+      "qos_class",    "runtime",     "node_name",      "cluster_name", "pod_labels"};
+  std::map<std::string, int> container_by_id;
+  ColumnBatch inodes, labels, times;
+  parquet::ColumnReadBuffers buffers;
+  for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
+    if (ChunkHasValues(*reader, rg, event_col)) file->has_events = true;
+    if (ChunkHasValues(*reader, rg, device_col) || ChunkHasValues(*reader, rg, pid_col)) {
+      file->has_sub_rows = true;
+    }
+    if (inode_col < 0 || !ChunkHasValues(*reader, rg, inode_col)) continue;
+    FGM_RETURN_IF_ERROR(reader->ReadColumnChunk(rg, inode_col, &inodes, &buffers));
+    // Runs of equal non-null inode.
+    std::vector<RowRun> runs;
+    size_t vi = 0;
+    for (size_t r = 0; r < inodes.num_rows; ++r) {
+      if (inodes.IsNull(r)) continue;
+      int64_t inode = inodes.int64s[vi++];
+      if (!runs.empty() && runs.back().end == static_cast<int64_t>(r) &&
+          runs.back().inode == inode) {
+        runs.back().end = static_cast<int64_t>(r) + 1;
+      } else {
+        runs.push_back({.row_group = rg,
+                        .begin = static_cast<int64_t>(r),
+                        .end = static_cast<int64_t>(r) + 1,
+                        .inode = inode});
+      }
+    }
+    if (runs.empty()) continue;
+    // Rows to read: each run's first (labels, first time) and last (last time) row.
+    std::vector<int64_t> rows;
+    for (const RowRun& run : runs) {
+      rows.push_back(run.begin);
+      rows.push_back(run.end - 1);
+    }
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    RowRanges ranges;
+    for (int64_t r : rows) ranges.push_back({r, 1});
+    ranges = parquet::NormalizeRowRanges(std::move(ranges));
+    auto pos_of = [&](int64_t row) {
+      return static_cast<size_t>(std::lower_bound(rows.begin(), rows.end(), row) - rows.begin());
+    };
+    FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, time_col, ranges, &times, &buffers));
+    std::vector<int64_t> time_idx = DenseIndex(times);
+    auto time_at = [&](int64_t row) -> int64_t {
+      int64_t i = time_idx[pos_of(row)];
+      return i < 0 ? 0 : times.int64s[static_cast<size_t>(i)];
+    };
+    std::vector<std::vector<std::string>> label_values(std::size(kLabelCols));
+    for (size_t c = 0; c < std::size(kLabelCols); ++c) {
+      int col = schema.FindColumn(kLabelCols[c]);
+      if (col < 0 || schema.columns[col].type != parquet::PhysicalType::kByteArray) continue;
+      FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, col, ranges, &labels, &buffers));
+      std::vector<int64_t> idx = DenseIndex(labels);
+      for (const RowRun& run : runs) {
+        label_values[c].push_back(StringAtRow(labels, idx, pos_of(run.begin)));
+      }
+    }
+    for (size_t k = 0; k < runs.size(); ++k) {
+      RowRun run = runs[k];
+      auto label = [&](size_t c) -> std::string {
+        return label_values[c].empty() ? std::string() : label_values[c][k];
+      };
+      std::string cid = label(0).empty() ? label(1) : label(0);
+      if (cid.empty()) cid = "inode-" + std::to_string(run.inode);
+      auto [it, inserted] = container_by_id.emplace(cid, static_cast<int>(file->containers.size()));
+      if (inserted) {
+        ContainerLabels l;
+        l.id = cid;
+        l.container_name = label(2);
+        l.pod_name = label(3);
+        l.pod_uid = label(4);
+        l.namespace_name = label(5);
+        l.qos_class = label(6);
+        l.runtime = label(7);
+        l.node_name = label(8);
+        l.cluster_name = label(9);
+        l.pod_labels_json = label(10);
+        file->containers.push_back(std::move(l));
+      }
+      run.container = it->second;
+      run.first_ms = time_at(run.begin);
+      run.last_ms = time_at(run.end - 1);
+      file->runs.push_back(run);
+    }
+  }
+  file->reader = std::move(reader);
+  return std::shared_ptr<const IndexedFile>(std::move(file));
+}
+
+bool DatasetIndex::Refresh() {
+  std::map<std::string, std::shared_ptr<const IndexedFile>> next;
+  for (const std::string& root : roots_) {
+    for (const std::string& path : ListDataFiles(root)) {
+      if (next.count(path)) continue;
+      struct stat st;
+      if (::stat(path.c_str(), &st) != 0) continue;  // removed since listing: normal
+      int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+      auto old = by_path_.find(path);
+      if (old != by_path_.end() && old->second->size == static_cast<uint64_t>(st.st_size) &&
+          old->second->mtime_ns == mtime_ns) {
+        next.emplace(path, old->second);
+        continue;
+      }
+      auto indexed = IndexFile({.path = path}, next_id_++);
+      if (!indexed.ok()) {
+        if (indexed.error().code() != StatusCode::kNotFound) {
+          FGM_LOG_ONCE(kWarning, "viewer-index:" + path, "viewer: skipping %s: %s", path.c_str(),
+                       indexed.error().ToString().c_str());
+        }
+        continue;
+      }
+      auto copy = std::make_shared<IndexedFile>(**indexed);
+      copy->mtime_ns = mtime_ns;
+      copy->size = static_cast<uint64_t>(st.st_size);
+      next.emplace(path, std::move(copy));
+    }
+  }
+  by_path_ = std::move(next);
+  uint64_t before = generation_;
+  Rebuild();
+  return generation_ != before;
+}
+
+void DatasetIndex::SetLiveSources(std::vector<FileSource> sources) {
+  live_.clear();
+  for (FileSource& s : sources) {
+    s.live = true;
+    auto indexed = IndexFile(s, next_id_++);
+    if (indexed.ok()) live_.push_back(*indexed);
+  }
+  Rebuild();
+}
+
+void DatasetIndex::Rebuild() {
+  std::set<std::string> replaced;
+  for (const auto& [path, file] : by_path_) {
+    std::string dir = path.substr(0, path.rfind('/') + 1);
+    for (const std::string& name : file->replaces) replaced.insert(dir + name);
+  }
+  std::vector<std::shared_ptr<const IndexedFile>> visible;
+  for (const auto& [path, file] : by_path_) {
+    if (!replaced.count(path)) visible.push_back(file);
+  }
+  std::stable_sort(visible.begin(), visible.end(),
+                   [](const auto& a, const auto& b) { return a->min_time_ms < b->min_time_ms; });
+  for (const auto& f : live_) visible.push_back(f);
+
+  bool changed = visible.size() != visible_.size();
+  for (size_t i = 0; !changed && i < visible.size(); ++i)
+    changed = visible[i]->id != visible_[i]->id;
+  if (changed) ++generation_;
+  visible_ = std::move(visible);
+
+  containers_.clear();
+  std::set<std::string> metrics;
+  min_ms_.reset();
+  max_ms_.reset();
+  identifier_.clear();
+  int64_t newest = INT64_MIN;
+  for (const auto& file : visible_) {
+    for (const auto& m : file->metrics_with_values) metrics.insert(m);
+    if (file->min_time_ms <= file->max_time_ms) {
+      min_ms_ = std::min(min_ms_.value_or(INT64_MAX), file->min_time_ms);
+      max_ms_ = std::max(max_ms_.value_or(INT64_MIN), file->max_time_ms);
+      if (file->max_time_ms >= newest && !file->identifier.empty()) {
+        newest = file->max_time_ms;
+        identifier_ = file->identifier;
+      }
+    }
+    for (const RowRun& run : file->runs) {
+      const ContainerLabels& l = file->containers[static_cast<size_t>(run.container)];
+      auto [it, inserted] = containers_.try_emplace(l.id);
+      ContainerInfo& info = it->second;
+      if (inserted) {
+        info.labels = l;
+        info.pod_labels = ParseLabelsJson(l.pod_labels_json);
+        info.first_seen_ms = run.first_ms;
+        info.last_seen_ms = run.last_ms;
+      } else {
+        info.first_seen_ms = std::min(info.first_seen_ms, run.first_ms);
+        if (run.last_ms > info.last_seen_ms) {
+          info.last_seen_ms = run.last_ms;
+          info.labels = l;  // the newest labels win (a pod relabelled later)
+          info.pod_labels = ParseLabelsJson(l.pod_labels_json);
+        }
+      }
+    }
+  }
+  metrics_.clear();
+  for (const MetricInfo& m : AllMetrics()) {
+    if (metrics.count(std::string(m.name))) metrics_.emplace_back(m.name);
+  }
+}
+
+}  // namespace fgm::engine

@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace fgm::engine {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Cache key column for the device/process sub-key (not a schema column).
+constexpr int kSubKeyColumn = -2;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+struct Point {
+  int64_t t;
+  int64_t inode;
+  double v;
+  bool sub;  // from a device/process row
+};
+
+// Adds a sample to a container's points, combining rows of the same instance and tick: the
+// container row's value wins over device/process rows; device/process rows are summed; an exact
+// duplicate (the same tick seen in a segment and in the live journal) keeps the first.
+void AddPoint(std::vector<Point>* points, int64_t t, int64_t inode, double v, bool sub) {
+  if (!points->empty()) {
+    Point& last = points->back();
+    if (last.t == t && last.inode == inode) {
+      if (last.sub && sub) {
+        last.v += v;
+      } else if (last.sub && !sub) {
+        last.v = v;
+        last.sub = false;
+      }
+      return;
+    }
+  }
+  points->push_back({t, inode, v, sub});
+}
+
+}  // namespace
+
+int64_t BucketWidthMs(int64_t from_ms, int64_t to_ms, int max_points, int64_t interval_ms) {
+  if (max_points < 1) max_points = 1;
+  int64_t span = std::max<int64_t>(to_ms - from_ms, interval_ms);
+  int64_t intervals = (span + interval_ms - 1) / interval_ms;
+  int64_t per_bucket = (intervals + max_points - 1) / max_points;
+  int64_t step = std::max<int64_t>(1, per_bucket) * interval_ms;
+  // The first bucket is aligned down to a multiple of the width; widen until the aligned range
+  // still fits in max_points buckets.
+  while ((to_ms - FloorDiv(from_ms, step) * step + step - 1) / step > max_points)
+    step += interval_ms;
+  return step;
+}
+
+Engine::Engine(EngineOptions options) : options_(std::move(options)), index_(options_.roots) {}
+
+bool Engine::Refresh() {
+  bool changed = index_.Refresh();
+  if (changed) {
+    // Drop chunks of files that are gone: their ids never come back, so they could only waste the
+    // budget until evicted.
+    std::unordered_map<uint64_t, bool> live_ids;
+    for (const auto& f : index_.files()) live_ids[f->id] = true;
+    for (auto it = lru_.begin(); it != lru_.end();) {
+      if (!live_ids.count(it->key.file_id)) {
+        cache_bytes_ -= it->chunk->bytes();
+        cache_.erase(it->key);
+        it = lru_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  return changed;
+}
+
+EngineStats Engine::stats() const {
+  EngineStats s = stats_;
+  s.cache_bytes = cache_bytes_;
+  return s;
+}
+
+Result<std::shared_ptr<const Engine::Chunk>> Engine::GetChunk(const IndexedFile& file,
+                                                              int row_group, int column,
+                                                              ChunkKind kind) {
+  CacheKey key{file.id, row_group, column};
+  if (!file.live) {
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      ++stats_.cache_hits;
+      lru_.splice(lru_.begin(), lru_, it->second);
+      return it->second->chunk;
+    }
+  }
+  ++stats_.chunks_decoded;
+  if (kind == ChunkKind::kTime) ++stats_.row_groups_read;
+  auto chunk = std::make_shared<Chunk>();
+  const parquet::FileReader& reader = *file.reader;
+  parquet::ColumnBatch batch;
+  thread_local parquet::ColumnReadBuffers buffers;
+  auto each_row = [](const parquet::ColumnBatch& b, auto&& fn) {
+    size_t vi = 0;
+    for (size_t r = 0; r < b.num_rows; ++r) {
+      if (b.IsNull(r)) {
+        fn(r, false, vi);
+      } else {
+        fn(r, true, vi++);
+      }
+    }
+  };
+  if (kind == ChunkKind::kSubKey) {
+    size_t rows = static_cast<size_t>(reader.row_group_num_rows(row_group));
+    chunk->ints.assign(rows, 0);
+    int pid_col = reader.schema().FindColumn("process_pid");
+    int dev_col = reader.schema().FindColumn("device");
+    if (pid_col >= 0) {
+      FGM_RETURN_IF_ERROR(reader.ReadColumnChunk(row_group, pid_col, &batch, &buffers));
+      each_row(batch, [&](size_t r, bool present, size_t vi) {
+        if (present) chunk->ints[r] = batch.int64s[vi] + 1;
+      });
+    }
+    if (dev_col >= 0) {
+      FGM_RETURN_IF_ERROR(reader.ReadColumnChunk(row_group, dev_col, &batch, &buffers));
+      each_row(batch, [&](size_t r, bool present, size_t vi) {
+        if (present) {
+          chunk->ints[r] = static_cast<int64_t>(std::hash<std::string_view>()(batch.bytes[vi]) |
+                                                (uint64_t{1} << 62));
+        }
+      });
+    }
+  } else {
+    FGM_RETURN_IF_ERROR(reader.ReadColumnChunk(row_group, column, &batch, &buffers));
+    if (kind == ChunkKind::kTime) {
+      if (batch.type != parquet::PhysicalType::kInt64) {
+        return UnsupportedError(file.path + ": `time` is not INT64");
+      }
+      if (batch.validity.empty()) {
+        chunk->ints = std::move(batch.int64s);
+      } else {
+        chunk->ints.assign(batch.num_rows, INT64_MIN);
+        each_row(batch, [&](size_t r, bool present, size_t vi) {
+          if (present) chunk->ints[r] = batch.int64s[vi];
+        });
+      }
+    } else {
+      chunk->values.assign(batch.num_rows, kNaN);
+      if (batch.type == parquet::PhysicalType::kInt64) {
+        each_row(batch, [&](size_t r, bool present, size_t vi) {
+          if (present) chunk->values[r] = static_cast<double>(batch.int64s[vi]);
+        });
+      } else if (batch.type == parquet::PhysicalType::kDouble) {
+        each_row(batch, [&](size_t r, bool present, size_t vi) {
+          if (present) chunk->values[r] = batch.doubles[vi];
+        });
+      } else if (batch.type == parquet::PhysicalType::kInt32) {
+        each_row(batch, [&](size_t r, bool present, size_t vi) {
+          if (present) chunk->values[r] = batch.int32s[vi];
+        });
+      } else {
+        return UnsupportedError(file.path + ": column " + std::to_string(column) +
+                                " is not numeric");
+      }
+    }
+  }
+  std::shared_ptr<const Chunk> result = std::move(chunk);
+  if (!file.live) {
+    lru_.push_front({key, result});
+    cache_[key] = lru_.begin();
+    cache_bytes_ += result->bytes();
+    while (cache_bytes_ > options_.cache_bytes && lru_.size() > 1) {
+      cache_bytes_ -= lru_.back().chunk->bytes();
+      cache_.erase(lru_.back().key);
+      lru_.pop_back();
+    }
+  }
+  return result;
+}
+
+Result<SeriesResult> Engine::QuerySeries(const SeriesQuery& query) {
+  const MetricInfo* metric = FindMetric(query.metric);
+  if (!metric) {
+    return InvalidArgumentError("unknown metric '" + query.metric +
+                                "': send one of the names listed by /api/metrics");
+  }
+  if (query.to_ms <= query.from_ms) {
+    return InvalidArgumentError("empty time range: send from < to (UTC milliseconds)");
+  }
+  const int64_t interval = options_.sample_interval_ms;
+  SeriesResult result;
+  result.metric = metric;
+  result.from_ms = query.from_ms;
+  result.to_ms = query.to_ms;
+  result.step_ms = BucketWidthMs(query.from_ms, query.to_ms, query.max_points, interval);
+
+  std::unordered_map<std::string, int> wanted;
+  for (const std::string& id : query.containers) {
+    auto it = index_.containers().find(id);
+    if (it == index_.containers().end()) {
+      return NotFoundError("unknown container '" + id + "': send ids listed by /api/containers");
+    }
+    if (wanted.emplace(id, static_cast<int>(result.series.size())).second) {
+      Series s;
+      s.container = id;
+      s.info = &it->second;
+      result.series.push_back(std::move(s));
+    }
+  }
+
+  // Counters need the sample before `from` to give a rate at the first tick of the range.
+  const int64_t read_from = metric->counter ? query.from_ms - 2 * interval : query.from_ms;
+  const int64_t read_to = query.to_ms;  // exclusive
+  std::vector<std::vector<Point>> points(result.series.size());
+  std::vector<int> selected;
+  for (const auto& file_ptr : index_.files()) {
+    const IndexedFile& file = *file_ptr;
+    if (file.max_time_ms < read_from || file.min_time_ms >= read_to) {
+      stats_.row_groups_pruned += file.row_group_times.size();
+      continue;
+    }
+    if (std::find(file.metrics_with_values.begin(), file.metrics_with_values.end(), metric->name) ==
+        file.metrics_with_values.end()) {
+      continue;
+    }
+    const parquet::FileReader& reader = *file.reader;
+    int time_col = reader.schema().FindColumn("time");
+    int value_col = reader.schema().FindColumn(metric->name);
+    selected.assign(file.containers.size(), -1);
+    bool any = false;
+    for (size_t c = 0; c < file.containers.size(); ++c) {
+      auto it = wanted.find(file.containers[c].id);
+      if (it != wanted.end()) {
+        selected[c] = it->second;
+        any = true;
+      }
+    }
+    if (!any) continue;
+    size_t run_index = 0;
+    for (int rg = 0; rg < reader.num_row_groups(); ++rg) {
+      auto [rg_min, rg_max] = file.row_group_times[static_cast<size_t>(rg)];
+      size_t runs_begin = run_index;
+      while (run_index < file.runs.size() && file.runs[run_index].row_group == rg) ++run_index;
+      if (rg_max < read_from || rg_min >= read_to) {
+        ++stats_.row_groups_pruned;
+        continue;
+      }
+      // Page index: rows whose pages may hold times in range. Whole row groups inside the range
+      // skip the lookup.
+      parquet::RowRanges ranges;
+      bool partial = rg_min < read_from || rg_max >= read_to;
+      if (partial) {
+        auto r = reader.RowRangesMatchingInt64Range(rg, time_col, read_from, read_to - 1);
+        if (r.ok()) {
+          ranges = std::move(*r);
+          if (ranges.empty()) {
+            ++stats_.row_groups_pruned;
+            continue;
+          }
+        } else {
+          partial = false;
+        }
+      }
+      auto run_wanted = [&](const RowRun& run) {
+        if (selected[static_cast<size_t>(run.container)] < 0) return false;
+        if (run.last_ms < read_from || run.first_ms >= read_to) return false;
+        if (!partial) return true;
+        for (const auto& range : ranges) {
+          if (range.first < run.end && run.begin < range.end()) return true;
+        }
+        return false;
+      };
+      bool needed = false;
+      for (size_t k = runs_begin; k < run_index && !needed; ++k) needed = run_wanted(file.runs[k]);
+      if (!needed) {
+        ++stats_.row_groups_pruned;
+        continue;
+      }
+      FGM_ASSIGN_OR_RETURN(auto times, GetChunk(file, rg, time_col, ChunkKind::kTime));
+      FGM_ASSIGN_OR_RETURN(auto values, GetChunk(file, rg, value_col, ChunkKind::kValues));
+      std::shared_ptr<const Chunk> keys;
+      if (file.has_sub_rows) {
+        FGM_ASSIGN_OR_RETURN(keys, GetChunk(file, rg, kSubKeyColumn, ChunkKind::kSubKey));
+      }
+      for (size_t k = runs_begin; k < run_index; ++k) {
+        const RowRun& run = file.runs[k];
+        if (!run_wanted(run)) continue;
+        std::vector<Point>& out =
+            points[static_cast<size_t>(selected[static_cast<size_t>(run.container)])];
+        const int64_t* t = times->ints.data();
+        const double* v = values->values.data();
+        for (int64_t r = run.begin; r < run.end; ++r) {
+          if (std::isnan(v[r]) || t[r] < read_from || t[r] >= read_to) continue;
+          bool sub = keys && keys->ints[static_cast<size_t>(r)] != 0;
+          AddPoint(&out, t[r], run.inode, v[r], sub);
+        }
+      }
+    }
+  }
+
+  for (size_t s = 0; s < points.size(); ++s) {
+    std::vector<Point>& p = points[s];
+    bool sorted = std::is_sorted(p.begin(), p.end(),
+                                 [](const Point& a, const Point& b) { return a.t < b.t; });
+    if (!sorted) {
+      std::stable_sort(p.begin(), p.end(),
+                       [](const Point& a, const Point& b) { return a.t < b.t; });
+      std::vector<Point> merged;
+      merged.reserve(p.size());
+      for (const Point& x : p) AddPoint(&merged, x.t, x.inode, x.v, x.sub);
+      p = std::move(merged);
+    }
+    if (metric->counter) {
+      // Per-second rate between consecutive samples of the same instance; a new inode or a
+      // decrease (reset) gives no rate for that step.
+      std::vector<Point> rates;
+      rates.reserve(p.size());
+      for (size_t i = 1; i < p.size(); ++i) {
+        const Point& a = p[i - 1];
+        const Point& b = p[i];
+        if (a.inode != b.inode || b.v < a.v || b.t <= a.t) continue;
+        rates.push_back(
+            {b.t, b.inode, (b.v - a.v) * 1000.0 / static_cast<double>(b.t - a.t), false});
+      }
+      p = std::move(rates);
+    }
+
+    Series& out = result.series[s];
+    const int64_t step = result.step_ms;
+    const int64_t t0 = FloorDiv(query.from_ms, step) * step;
+    int64_t bucket = INT64_MIN, prev_bucket = INT64_MIN, prev_last_t = 0;
+    double mn = 0, mx = 0, sum = 0;
+    int64_t count = 0, first_t = 0, last_t = 0;
+    auto flush = [&]() {
+      if (count == 0) return;
+      if (prev_bucket != INT64_MIN && first_t - prev_last_t > 2 * interval &&
+          bucket > prev_bucket + 1) {
+        out.t.push_back(t0 + (prev_bucket + 1) * step);
+        out.avg.push_back(kNaN);
+        out.min.push_back(kNaN);
+        out.max.push_back(kNaN);
+      }
+      out.t.push_back(t0 + bucket * step);
+      out.avg.push_back(sum / static_cast<double>(count));
+      out.min.push_back(mn);
+      out.max.push_back(mx);
+      prev_bucket = bucket;
+      prev_last_t = last_t;
+      count = 0;
+    };
+    for (const Point& x : p) {
+      if (x.t < query.from_ms || x.t >= query.to_ms) continue;
+      int64_t b = (x.t - t0) / step;
+      if (b != bucket) {
+        flush();
+        bucket = b;
+      }
+      if (count == 0) {
+        mn = mx = sum = x.v;
+        first_t = x.t;
+      } else {
+        mn = std::min(mn, x.v);
+        mx = std::max(mx, x.v);
+        sum += x.v;
+      }
+      last_t = x.t;
+      ++count;
+    }
+    flush();
+  }
+  return result;
+}
+
+Result<std::vector<Event>> Engine::QueryEvents(const std::vector<std::string>& containers,
+                                               int64_t from_ms, int64_t to_ms) {
+  std::unordered_map<std::string, bool> wanted;
+  for (const auto& c : containers) wanted[c] = true;
+  std::vector<Event> events;
+  parquet::ColumnBatch types, codes, signals, reasons, messages;
+  thread_local parquet::ColumnReadBuffers buffers;
+  for (const auto& file_ptr : index_.files()) {
+    const IndexedFile& file = *file_ptr;
+    if (!file.has_events || file.max_time_ms < from_ms || file.min_time_ms >= to_ms) continue;
+    const parquet::FileReader& reader = *file.reader;
+    const parquet::Schema& schema = reader.schema();
+    int time_col = schema.FindColumn("time");
+    int type_col = schema.FindColumn("event_type");
+    int code_col = schema.FindColumn("event_exit_code");
+    int signal_col = schema.FindColumn("event_signal");
+    int reason_col = schema.FindColumn("event_reason");
+    int message_col = schema.FindColumn("event_message");
+    for (int rg = 0; rg < reader.num_row_groups(); ++rg) {
+      auto [rg_min, rg_max] = file.row_group_times[static_cast<size_t>(rg)];
+      if (rg_max < from_ms || rg_min >= to_ms) continue;
+      auto stats = reader.ChunkStatistics(rg, type_col);
+      if (stats.ok() && stats->null_count && *stats->null_count >= reader.row_group_num_rows(rg)) {
+        continue;
+      }
+      FGM_RETURN_IF_ERROR(reader.ReadColumnChunk(rg, type_col, &types, &buffers));
+      FGM_ASSIGN_OR_RETURN(auto times, GetChunk(file, rg, time_col, ChunkKind::kTime));
+      auto read_opt = [&](int col, parquet::ColumnBatch* b) -> Status {
+        b->Clear();
+        b->num_rows = 0;
+        if (col < 0) return OkStatus();
+        return reader.ReadColumnChunk(rg, col, b, &buffers);
+      };
+      FGM_RETURN_IF_ERROR(read_opt(code_col, &codes));
+      FGM_RETURN_IF_ERROR(read_opt(signal_col, &signals));
+      FGM_RETURN_IF_ERROR(read_opt(reason_col, &reasons));
+      FGM_RETURN_IF_ERROR(read_opt(message_col, &messages));
+      // Dense indexes, advanced row by row.
+      size_t ti = 0, ci = 0, si = 0, ri = 0, mi = 0;
+      auto run_it = std::lower_bound(file.runs.begin(), file.runs.end(), rg,
+                                     [](const RowRun& r, int g) { return r.row_group < g; });
+      for (size_t r = 0; r < types.num_rows; ++r) {
+        bool has_type = !types.IsNull(r);
+        bool has_code = r < codes.num_rows && !codes.IsNull(r);
+        bool has_signal = r < signals.num_rows && !signals.IsNull(r);
+        bool has_reason = r < reasons.num_rows && !reasons.IsNull(r);
+        bool has_message = r < messages.num_rows && !messages.IsNull(r);
+        size_t t_i = ti, c_i = ci, s_i = si, r_i = ri, m_i = mi;
+        ti += has_type;
+        ci += has_code;
+        si += has_signal;
+        ri += has_reason;
+        mi += has_message;
+        if (!has_type) continue;
+        int64_t t = times->ints[r];
+        if (t < from_ms || t >= to_ms) continue;
+        while (run_it != file.runs.end() && run_it->row_group == rg &&
+               run_it->end <= static_cast<int64_t>(r)) {
+          ++run_it;
+        }
+        if (run_it == file.runs.end() || run_it->row_group != rg ||
+            run_it->begin > static_cast<int64_t>(r)) {
+          continue;  // an event without a container instance
+        }
+        const std::string& id = file.containers[static_cast<size_t>(run_it->container)].id;
+        if (!wanted.empty() && !wanted.count(id)) continue;
+        Event e;
+        e.time_ms = t;
+        e.container = id;
+        auto info = index_.containers().find(id);
+        e.info = info == index_.containers().end() ? nullptr : &info->second;
+        e.type = std::string(types.bytes[t_i]);
+        if (has_code) e.exit_code = codes.int64s[c_i];
+        if (has_signal) e.signal = signals.int64s[s_i];
+        if (has_reason) e.reason = std::string(reasons.bytes[r_i]);
+        if (has_message) e.message = std::string(messages.bytes[m_i]);
+        events.push_back(std::move(e));
+      }
+    }
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Event& a, const Event& b) { return a.time_ms < b.time_ms; });
+  // The same event seen in a segment and in the live journal.
+  events.erase(std::unique(events.begin(), events.end(),
+                           [](const Event& a, const Event& b) {
+                             return a.time_ms == b.time_ms && a.container == b.container &&
+                                    a.type == b.type;
+                           }),
+               events.end());
+  return events;
+}
+
+}  // namespace fgm::engine

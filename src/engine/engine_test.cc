@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: Apache-2.0
+// Engine and API tests on real datasets written in the test through the store's DatasetWriter
+// (segments, hourly compactions, journals): exact rates, resets, gaps, downsampling, pruning,
+// cache invalidation, replaced files, events, live journals and the API's 400s.
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <functional>
+
+#include "core/file.h"
+#include "core/testing/fake_clock.h"
+#include "engine/api.h"
+#include "engine/live/journal_source.h"
+#include "store/dataset_writer.h"
+#include "store/journal.h"
+#include "store/layout.h"
+
+namespace fgm::engine {
+namespace {
+
+namespace fs = std::filesystem;
+using store::Col;
+using store::Row;
+
+// 2026-11-25 10:00:00 UTC: a whole hour, so compaction boundaries are predictable.
+constexpr int64_t kT0Ms = 1'795'600'800'000;
+
+struct Sample {
+  std::string id;
+  int64_t inode = 1;
+  std::string ns = "ns1";
+  std::optional<int64_t> cpu_usec;   // counter
+  std::optional<int64_t> mem_bytes;  // gauge
+};
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/fgm_engine_test_XXXXXX";
+    root_ = mkdtemp(tmpl);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  // Writes one row per sample returned by `at(second)` for seconds [0, seconds), then closes the
+  // writer (segments) and optionally compacts into hourly files.
+  void Write(int seconds, const std::function<std::vector<Sample>(int)>& at, bool compact,
+             int stride_s = 1) {
+    const int64_t start_ms = kT0Ms;
+    testing::FakeClock clock(start_ms * kNanosPerMilli);
+    store::DatasetOptions o;
+    o.root = root_;
+    o.identifier = "node-a";
+    o.run_id = "run00001";
+    o.clock = &clock;
+    o.maintenance_interval_ns = 3600 * kNanosPerSecond;
+    auto w = store::DatasetWriter::Open(o);
+    ASSERT_TRUE(w.ok()) << w.error().ToString();
+    for (int s = 0; s < seconds; s += stride_s) {
+      for (const Sample& x : at(s)) {
+        Row r;
+        r.SetTime(clock.WallNs());
+        r.SetString(Col("kind"), "container");
+        r.SetString(Col("container_id"), x.id);
+        r.SetString(Col("container_name"), "name-" + x.id);
+        r.SetString(Col("pod_name"), "pod-" + x.id);
+        r.SetString(Col("namespace"), x.ns);
+        r.SetString(Col("qos_class"), "burstable");
+        r.SetString(Col("pod_labels"), "{\"app\":\"" + x.id + "\"}");
+        r.SetInt(Col("cgroup_inode"), x.inode);
+        if (x.cpu_usec) r.SetInt(Col("cpu_usage_usec"), *x.cpu_usec);
+        if (x.mem_bytes) r.SetInt(Col("memory_usage_bytes"), *x.mem_bytes);
+        (*w)->Append(r);
+      }
+      (*w)->Poll();
+      clock.AdvanceNs(stride_s * kNanosPerSecond);
+    }
+    ASSERT_TRUE((*w)->Close().ok());
+    if (compact) {
+      auto w2 = store::DatasetWriter::Open(o);
+      ASSERT_TRUE(w2.ok());
+      ASSERT_TRUE((*w2)->CompactAndRetainNow(true).ok());
+      ASSERT_TRUE((*w2)->Close().ok());
+    }
+  }
+
+  std::unique_ptr<Engine> MakeEngine() {
+    auto e = std::make_unique<Engine>(EngineOptions{.roots = {root_}});
+    e->Refresh();
+    return e;
+  }
+
+  std::vector<std::string> Files() {
+    std::vector<std::string> out = ListDataFiles(root_);
+    return out;
+  }
+
+  std::string root_;
+};
+
+SeriesResult Query(Engine& e, std::string metric, std::vector<std::string> ids, int64_t from_s,
+                   int64_t to_s, int max_points = 2000) {
+  SeriesQuery q{.metric = std::move(metric),
+                .containers = std::move(ids),
+                .from_ms = kT0Ms + from_s * 1000,
+                .to_ms = kT0Ms + to_s * 1000,
+                .max_points = max_points};
+  auto r = e.QuerySeries(q);
+  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  return r.ok() ? std::move(*r) : SeriesResult{};
+}
+
+int CountValues(const Series& s) {
+  int n = 0;
+  for (double v : s.avg) n += !std::isnan(v);
+  return n;
+}
+
+TEST_F(EngineTest, IndexListsContainersMetricsAndTimeRange) {
+  Write(
+      90,
+      [](int s) {
+        std::vector<Sample> v = {{.id = "a", .mem_bytes = 100 + s}};
+        if (s >= 30) v.push_back({.id = "b", .ns = "ns2", .cpu_usec = s * 1000});
+        return v;
+      },
+      false);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  const auto& c = e.index().containers();
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c.at("a").first_seen_ms, kT0Ms);
+  EXPECT_EQ(c.at("a").last_seen_ms, kT0Ms + 89'000);
+  EXPECT_EQ(c.at("b").first_seen_ms, kT0Ms + 30'000);
+  EXPECT_EQ(c.at("b").labels.namespace_name, "ns2");
+  EXPECT_EQ(c.at("b").pod_labels.at("app"), "b");
+  EXPECT_EQ(e.index().metrics(),
+            (std::vector<std::string>{"memory_usage_bytes", "cpu_usage_usec"}));
+  EXPECT_EQ(*e.index().min_time_ms(), kT0Ms);
+  EXPECT_EQ(*e.index().max_time_ms(), kT0Ms + 89'000);
+}
+
+TEST_F(EngineTest, CounterRatesEqualHandComputedDeltas) {
+  // cpu_usage_usec = 1000 * s^2: the rate over second s is (2s - 1) * 1000 us/s.
+  Write(
+      20, [](int s) { return std::vector<Sample>{{.id = "a", .cpu_usec = 1000 * s * s}}; }, false);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  SeriesResult r = Query(e, "cpu_usage_usec", {"a"}, 0, 20);
+  ASSERT_EQ(r.series.size(), 1u);
+  EXPECT_EQ(r.step_ms, 1000);
+  const Series& s = r.series[0];
+  ASSERT_EQ(s.t.size(), 19u);  // the first sample has no predecessor
+  for (size_t i = 0; i < s.t.size(); ++i) {
+    int64_t sec = static_cast<int64_t>(i) + 1;
+    EXPECT_EQ(s.t[i], kT0Ms + sec * 1000);
+    EXPECT_DOUBLE_EQ(s.avg[i], (2 * sec - 1) * 1000.0) << i;
+    EXPECT_DOUBLE_EQ(s.min[i], s.avg[i]);
+    EXPECT_DOUBLE_EQ(s.max[i], s.avg[i]);
+  }
+  // A range starting mid-way still has a rate at its first tick (the sample before is read).
+  SeriesResult mid = Query(e, "cpu_usage_usec", {"a"}, 10, 12);
+  ASSERT_EQ(mid.series[0].t.size(), 2u);
+  EXPECT_DOUBLE_EQ(mid.series[0].avg[0], 19000.0);
+}
+
+TEST_F(EngineTest, ResetsAndNewInstancesGiveNoRate) {
+  Write(
+      10,
+      [](int s) {
+        // Decrease at s=4 (reset); new inode from s=7 (restart) with a higher value.
+        int64_t v = s < 4 ? 5000 * s : 100 + 10 * s;
+        int64_t inode = s < 7 ? 1 : 2;
+        if (s >= 7) v = 1'000'000 + 2000 * s;
+        return std::vector<Sample>{{.id = "a", .inode = inode, .cpu_usec = v}};
+      },
+      false);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  SeriesResult r = Query(e, "cpu_usage_usec", {"a"}, 0, 10);
+  const Series& s = r.series[0];
+  std::vector<int64_t> expected_t;
+  for (int sec : {1, 2, 3, 5, 6, 8, 9}) expected_t.push_back(kT0Ms + sec * 1000);
+  EXPECT_EQ(s.t, expected_t);
+  EXPECT_DOUBLE_EQ(s.avg[0], 5000);
+  EXPECT_DOUBLE_EQ(s.avg[3], 10);    // 150 - 140
+  EXPECT_DOUBLE_EQ(s.avg[5], 2000);  // new instance's second sample
+}
+
+TEST_F(EngineTest, GapsBecomeOneNullEntry) {
+  Write(
+      40,
+      [](int s) {
+        std::vector<Sample> v;
+        // Missing 10..19 (a gap) and 30 (one missed tick: not a gap).
+        if ((s < 10 || s >= 20) && s != 30) v.push_back({.id = "a", .mem_bytes = 1000 + s});
+        return v;
+      },
+      false);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  SeriesResult r = Query(e, "memory_usage_bytes", {"a"}, 0, 40);
+  const Series& s = r.series[0];
+  ASSERT_EQ(s.t.size(), 29u + 1u);  // 29 samples + one null entry
+  EXPECT_EQ(s.t[10], kT0Ms + 10'000);
+  EXPECT_TRUE(std::isnan(s.avg[10]));
+  EXPECT_TRUE(std::isnan(s.max[10]));
+  EXPECT_EQ(s.t[11], kT0Ms + 20'000);
+  EXPECT_DOUBLE_EQ(s.avg[11], 1020);
+  int nulls = 0;
+  for (double v : s.avg) nulls += std::isnan(v);
+  EXPECT_EQ(nulls, 1);
+}
+
+TEST_F(EngineTest, DownsamplingKeepsTheSpike) {
+  Write(
+      1200,
+      [](int s) {
+        return std::vector<Sample>{{.id = "a", .mem_bytes = s == 734 ? 1'000'000 : 100 + s % 7}};
+      },
+      true);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  SeriesResult r = Query(e, "memory_usage_bytes", {"a"}, 0, 1200, 100);
+  EXPECT_EQ(r.step_ms, 12'000);
+  const Series& s = r.series[0];
+  ASSERT_EQ(s.t.size(), 100u);
+  size_t spike_bucket = 734 / 12;
+  EXPECT_EQ(s.t[spike_bucket], kT0Ms + static_cast<int64_t>(spike_bucket) * 12'000);
+  EXPECT_DOUBLE_EQ(s.max[spike_bucket], 1'000'000);
+  EXPECT_LT(s.avg[spike_bucket], 1'000'000);
+  EXPECT_GE(s.min[spike_bucket], 100);
+  double max_elsewhere = 0;
+  for (size_t i = 0; i < s.max.size(); ++i) {
+    if (i != spike_bucket) max_elsewhere = std::max(max_elsewhere, s.max[i]);
+  }
+  EXPECT_EQ(max_elsewhere, 106);
+}
+
+TEST_F(EngineTest, PruningReadsOnlyTheRowGroupsOfTheRange) {
+  // Three hours, compacted: one hourly file (one row group) per hour.
+  // Three hours, one sample every 10 s (pruning does not need more, and it keeps the test fast).
+  Write(
+      3 * 3600, [](int s) { return std::vector<Sample>{{.id = "a", .mem_bytes = s}}; }, true,
+      /*stride_s=*/10);
+  ASSERT_EQ(Files().size(), 3u);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  SeriesResult last = Query(e, "memory_usage_bytes", {"a"}, 2 * 3600 + 60, 2 * 3600 + 120);
+  EXPECT_EQ(CountValues(last.series[0]), 6);
+  EXPECT_EQ(e.stats().row_groups_read, 1u);
+  EXPECT_GE(e.stats().row_groups_pruned, 2u);
+  e.ResetStatsForTesting();
+  SeriesResult all = Query(e, "memory_usage_bytes", {"a"}, 0, 3 * 3600, 20000);
+  EXPECT_EQ(CountValues(all.series[0]), 3 * 360);
+  EXPECT_EQ(e.stats().row_groups_read, 2u);  // the third is cached
+  EXPECT_EQ(e.stats().cache_hits, 2u);       // its time and value chunks
+}
+
+TEST_F(EngineTest, CompactionReplacesSegmentsWithoutDoubleCountingAndCacheFollows) {
+  Write(
+      180, [](int s) { return std::vector<Sample>{{.id = "a", .mem_bytes = s}}; }, false);
+  std::vector<std::string> segments = Files();
+  ASSERT_EQ(segments.size(), 3u);  // one per minute
+  std::map<std::string, std::string> saved;
+  for (const auto& p : segments) saved[p] = *ReadFileToString(p);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  SeriesResult before = Query(e, "memory_usage_bytes", {"a"}, 0, 180);
+  ASSERT_EQ(before.series[0].t.size(), 180u);
+
+  // Compact: the hourly file replaces the segments (and deletes them).
+  {
+    testing::FakeClock clock(kT0Ms * kNanosPerMilli);
+    store::DatasetOptions o{.root = root_, .identifier = "node-a", .run_id = "run00002"};
+    o.clock = &clock;
+    auto w = store::DatasetWriter::Open(o);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->CompactAndRetainNow(true).ok());
+    ASSERT_TRUE((*w)->Close().ok());
+  }
+  ASSERT_EQ(Files().size(), 1u);
+  // The crash window: segments still present next to the file that replaces them.
+  for (const auto& [p, bytes] : saved) ASSERT_TRUE(WriteFileAtomically(p, bytes).ok());
+  ASSERT_EQ(Files().size(), 4u);
+  EXPECT_TRUE(e.Refresh());
+  EXPECT_EQ(e.index().files().size(), 1u);
+  e.ResetStatsForTesting();
+  SeriesResult after = Query(e, "memory_usage_bytes", {"a"}, 0, 180);
+  EXPECT_EQ(after.series[0].t, before.series[0].t);
+  EXPECT_EQ(after.series[0].avg, before.series[0].avg);
+  EXPECT_EQ(e.stats().cache_hits, 0u);  // a new file: nothing stale reused
+
+  // Retention removes everything: the cached chunks must not answer.
+  for (const auto& p : Files()) fs::remove(p);
+  EXPECT_TRUE(e.Refresh());
+  auto gone = e.QuerySeries({.metric = "memory_usage_bytes",
+                             .containers = {},
+                             .from_ms = kT0Ms,
+                             .to_ms = kT0Ms + 180'000});
+  ASSERT_TRUE(gone.ok());
+  EXPECT_TRUE(gone->series.empty());
+  EXPECT_EQ(e.stats().cache_bytes, 0u);
+}
+
+TEST_F(EngineTest, ChangedFileIsReindexed) {
+  Write(
+      60, [](int s) { return std::vector<Sample>{{.id = "a", .mem_bytes = s}}; }, false);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  SeriesResult r1 = Query(e, "memory_usage_bytes", {"a"}, 0, 60);
+  EXPECT_DOUBLE_EQ(r1.series[0].avg[5], 5);
+  // Rewrite the same path with other values (different size or mtime).
+  std::string path = Files()[0];
+  fs::remove_all(root_);
+  fs::create_directories(root_);
+  Write(
+      60, [](int s) { return std::vector<Sample>{{.id = "a", .mem_bytes = 1000 + 3 * s}}; }, false);
+  ASSERT_EQ(Files()[0], path);
+  // Make sure the mtime differs even on coarse-timestamp filesystems.
+  fs::last_write_time(path, fs::last_write_time(path) + std::chrono::seconds(5));
+  e.Refresh();
+  SeriesResult r2 = Query(e, "memory_usage_bytes", {"a"}, 0, 60);
+  EXPECT_DOUBLE_EQ(r2.series[0].avg[5], 1015);
+}
+
+TEST_F(EngineTest, LiveJournalRowsAreServedAndDeduplicated) {
+  Write(
+      60, [](int s) { return std::vector<Sample>{{.id = "a", .mem_bytes = s}}; }, false);
+  // A journal holding seconds 50..69: 50..59 also in the segment, 60..69 only live.
+  store::RowBuffer rows;
+  for (int s = 50; s < 70; ++s) {
+    Row r;
+    r.SetTime((kT0Ms + s * 1000) * kNanosPerMilli);
+    r.SetString(Col("kind"), "container");
+    r.SetString(Col("container_id"), "a");
+    r.SetInt(Col("cgroup_inode"), 1);
+    r.SetInt(Col("memory_usage_bytes"), s);
+    rows.Append(r);
+  }
+  fs::create_directories(store::JournalDir(root_));
+  auto jw = store::JournalWriter::Create(store::JournalPath(root_, "run00009", 1), "node-a");
+  ASSERT_TRUE(jw.ok());
+  ASSERT_TRUE(jw->Append(rows, 0, rows.size()).ok());
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  e.SetLiveSources(ReadLiveJournals({root_}));
+  EXPECT_TRUE(e.index().has_live());
+  SeriesResult r = Query(e, "memory_usage_bytes", {"a"}, 0, 70);
+  ASSERT_EQ(r.series[0].t.size(), 70u);
+  EXPECT_DOUBLE_EQ(r.series[0].avg[69], 69);
+  EXPECT_EQ(*e.index().max_time_ms(), kT0Ms + 69'000);
+}
+
+TEST_F(EngineTest, EventsComeWithTheirContainer) {
+  testing::FakeClock clock(kT0Ms * kNanosPerMilli);
+  store::DatasetOptions o{.root = root_, .identifier = "node-a", .run_id = "run00001"};
+  o.clock = &clock;
+  auto w = store::DatasetWriter::Open(o);
+  ASSERT_TRUE(w.ok());
+  for (int s = 0; s < 30; ++s) {
+    Row r;
+    r.SetTime(clock.WallNs());
+    r.SetString(Col("kind"), "container");
+    r.SetString(Col("container_id"), "a");
+    r.SetString(Col("container_name"), "web");
+    r.SetInt(Col("cgroup_inode"), 7);
+    r.SetInt(Col("memory_usage_bytes"), 10);
+    (*w)->Append(r);
+    if (s == 12) {
+      Row ev = r;
+      ev.ClearColumn(Col("memory_usage_bytes"));
+      ev.SetString(Col("kind"), "event");
+      ev.SetString(Col("event_type"), "oom_kill");
+      ev.SetString(Col("event_reason"), "OOMKilled");
+      ev.SetInt(Col("event_exit_code"), 137);
+      (*w)->Append(ev);
+    }
+    (*w)->Poll();
+    clock.AdvanceNs(kNanosPerSecond);
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  auto events = e.QueryEvents({}, kT0Ms, kT0Ms + 60'000);
+  ASSERT_TRUE(events.ok()) << events.error().ToString();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].time_ms, kT0Ms + 12'000);
+  EXPECT_EQ((*events)[0].container, "a");
+  EXPECT_EQ((*events)[0].type, "oom_kill");
+  EXPECT_EQ((*events)[0].reason, "OOMKilled");
+  EXPECT_EQ((*events)[0].exit_code, 137);
+  EXPECT_FALSE((*events)[0].signal);
+  ApiResponse api = HandleApiRequest(e, "/api/events", {{"range", "all"}});
+  EXPECT_EQ(api.status, 200);
+  EXPECT_EQ(api.body,
+            "{\"events\":[{\"time_ms\":" + std::to_string(kT0Ms + 12'000) +
+                ",\"container\":\"a\",\"container_name\":\"web\",\"pod_name\":\"\","
+                "\"namespace\":\"\",\"type\":\"oom_kill\",\"exit_code\":137,\"signal\":null,"
+                "\"reason\":\"OOMKilled\",\"message\":null}]}");
+  // Metric queries are not disturbed by the event row at the same tick.
+  SeriesResult r = Query(e, "memory_usage_bytes", {"a"}, 0, 30);
+  EXPECT_EQ(r.series[0].t.size(), 30u);
+}
+
+TEST_F(EngineTest, ApiAnswersAndRejectsBadParameters) {
+  Write(
+      120,
+      [](int s) {
+        return std::vector<Sample>{{.id = "a", .cpu_usec = s * 2000, .mem_bytes = 5},
+                                   {.id = "b", .ns = "ns2", .mem_bytes = 7}};
+      },
+      false);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  ApiResponse ts = HandleApiRequest(e, "/api/timeseries",
+                                    {{"metric", "cpu_usage_usec"},
+                                     {"containers", "a"},
+                                     {"from", std::to_string(kT0Ms + 10'000)},
+                                     {"to", std::to_string(kT0Ms + 13'000)}});
+  EXPECT_EQ(ts.status, 200);
+  std::string t = std::to_string(kT0Ms + 10'000), t1 = std::to_string(kT0Ms + 11'000),
+              t2 = std::to_string(kT0Ms + 12'000), to = std::to_string(kT0Ms + 13'000);
+  EXPECT_EQ(ts.body, "{\"metric\":\"cpu_usage_usec\",\"unit\":\"us/s\",\"from_ms\":" + t +
+                         ",\"to_ms\":" + to +
+                         ",\"step_ms\":1000,\"series\":[{\"container\":\"a\",\"container_name\":"
+                         "\"name-a\",\"pod_name\":\"pod-a\",\"namespace\":\"ns1\",\"t\":[" +
+                         t + "," + t1 + "," + t2 +
+                         "],\"avg\":[2000,2000,2000],\"min\":[2000,2000,2000],\"max\":[2000,2000,"
+                         "2000]}]}");
+  // Filters select containers when none are named.
+  ApiResponse ns2 = HandleApiRequest(e, "/api/timeseries",
+                                     {{"metric", "memory_usage_bytes"}, {"namespace", "ns2"}});
+  EXPECT_EQ(ns2.status, 200);
+  EXPECT_NE(ns2.body.find("\"container\":\"b\""), std::string::npos);
+  EXPECT_EQ(ns2.body.find("\"container\":\"a\""), std::string::npos);
+  ApiResponse containers = HandleApiRequest(e, "/api/containers", {{"search", "NAME-B"}});
+  EXPECT_EQ(containers.status, 200);
+  EXPECT_NE(containers.body.find("\"id\":\"b\""), std::string::npos);
+  EXPECT_EQ(containers.body.find("\"id\":\"a\""), std::string::npos);
+  EXPECT_NE(HandleApiRequest(e, "/api/containers", {{"labels", "app:a"}}).body.find("\"id\":\"a\""),
+            std::string::npos);
+
+  struct Bad {
+    std::string path;
+    QueryParams params;
+    int status;
+    std::string mentions;
+  };
+  for (const Bad& b : std::vector<Bad>{
+           {"/api/timeseries", {}, 400, "metric"},
+           {"/api/timeseries", {{"metric", "nope"}}, 400, "/api/metrics"},
+           {"/api/timeseries",
+            {{"metric", "cpu_usage_usec"}, {"max_points", "0"}},
+            400,
+            "max_points"},
+           {"/api/timeseries",
+            {{"metric", "cpu_usage_usec"}, {"max_points", "x"}},
+            400,
+            "max_points"},
+           {"/api/timeseries", {{"metric", "cpu_usage_usec"}, {"range", "2h"}}, 400, "range"},
+           {"/api/timeseries", {{"metric", "cpu_usage_usec"}, {"from", "abc"}}, 400, "from"},
+           {"/api/timeseries", {{"metric", "cpu_usage_usec"}, {"containers", "zzz"}}, 404, "zzz"},
+           {"/api/containers", {{"labels", "novalue"}}, 400, "key:value"},
+           {"/api/study/fourier", {{"metric", "cpu_usage_usec"}}, 404, "periodicity"},
+           {"/api/nope", {}, 404, "docs/api.md"},
+       }) {
+    ApiResponse r = HandleApiRequest(e, b.path, b.params);
+    EXPECT_EQ(r.status, b.status) << b.path << " " << r.body;
+    EXPECT_NE(r.body.find(b.mentions), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.rfind("{\"error\":", 0), 0u) << r.body;
+  }
+  EXPECT_EQ(
+      HandleApiRequest(e, "/api/health", {}).body,
+      "{\"status\":\"ok\",\"files\":2,\"newest_ms\":" + std::to_string(kT0Ms + 119'000) + "}");
+  ApiResponse metrics = HandleApiRequest(e, "/api/metrics", {});
+  EXPECT_NE(
+      metrics.body.find("{\"name\":\"cpu_usage_usec\",\"unit\":\"us/s\",\"kind\":\"counter\""),
+      std::string::npos);
+  EXPECT_EQ(HandleApiRequest(e, "/api/studies", {}).status, 200);
+  ApiResponse trend = HandleApiRequest(
+      e, "/api/study/trend", {{"metric", "cpu_usage_usec"}, {"containers", "a"}, {"range", "all"}});
+  EXPECT_EQ(trend.status, 200) << trend.body;
+  EXPECT_NE(trend.body.find("\"slope_per_s\":"), std::string::npos);
+}
+
+TEST(BucketWidthTest, AtMostMaxPointsBuckets) {
+  EXPECT_EQ(BucketWidthMs(0, 3600'000, 2000, 1000), 2000);
+  EXPECT_EQ(BucketWidthMs(0, 86'400'000, 2000, 1000), 44'000);
+  EXPECT_EQ(BucketWidthMs(0, 60'000, 2000, 1000), 1000);
+  for (int64_t from : {int64_t{1234567}, int64_t{999}, int64_t{1795600800123}}) {
+    int64_t step = BucketWidthMs(from, from + 86'400'000, 2000, 1000);
+    int64_t first = from / step * step;
+    EXPECT_LE((from + 86'400'000 - first + step - 1) / step, 2000);
+  }
+}
+
+}  // namespace
+}  // namespace fgm::engine
