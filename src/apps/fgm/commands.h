@@ -14,5 +14,6 @@ void AddGenerateBenchDataCommand(CLI::App& app, int* exit_code);
 void AddSchemaCommand(CLI::App& app, int* exit_code);
 void AddExportCommand(CLI::App& app, int* exit_code);
 void AddMonitorCommands(CLI::App& app, int* exit_code, const std::string& command_line);
+void AddClusterCommand(CLI::App& app, int* exit_code);
 
 }  // namespace fgm::app

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
   fgm::app::AddMonitorCommands(app, &exit_code, command_line);
+  fgm::app::AddClusterCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
