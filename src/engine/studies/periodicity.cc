@@ -42,6 +42,13 @@ constexpr double kHarmonicTolerance = 0.06;
 // harmonic) and keeps its answer only if it stays within kMaxRefineShift of that period.
 constexpr double kRefineSearch = 0.10;
 constexpr double kMaxRefineShift = 0.05;
+// A period's spectral line must carry at least this many times the power expected from noise
+// at that frequency. For white noise the ratio is exponentially distributed, so 10 is exceeded
+// by chance once in 22,000 frequencies; genuine periods on the labelled set score in the hundreds.
+constexpr double kMinSpectralSnr = 10;
+// Hann's main lobe spans +-2 frequency bins (1 / len each) and its highest sidelobe peaks near
+// 2.4 bins, so spectral lines closer than 3 bins are one line seen twice.
+constexpr double kMinLineSeparation = 3;
 // Direct-DFT rounds of the refinement: four shrinking grids need four; the rest allow the grid to
 // walk when the first guess was off.
 constexpr int kMaxRefineRounds = 8;
@@ -170,16 +177,26 @@ double ParabolaOffset(double a, double b, double c) {
 // residual ramp that detrending leaves in a sawtooth and from the other harmonics shifts the peak
 // (a 300 s sawtooth read as 301.3 s). Returns the refined period in samples, or `lag` if the
 // spectrum disagrees.
-double RefinePeriod(const std::vector<double>& windowed, const std::vector<double>& power,
-                    double lag) {
-  if (power.size() < 4) return lag;
+struct Refined {
+  double lag = 0;    // samples
+  double power = 0;  // windowed spectral power at 1 / lag
+};
+Refined RefinePeriod(const std::vector<double>& windowed, const std::vector<double>& power,
+                     double lag) {
+  auto power_at = [&](double f) {
+    const double freqs[3] = {f, f, f};
+    double pw[3];
+    PowerAt(windowed, freqs, pw);
+    return pw[0];
+  };
+  if (power.size() < 4) return {lag, power_at(1.0 / lag)};
   const double n_fft = static_cast<double>(2 * (power.size() - 1));
   const double len = static_cast<double>(windowed.size());
   size_t lo = static_cast<size_t>(std::floor(n_fft / (lag * (1 + kRefineSearch))));
   size_t hi = static_cast<size_t>(std::ceil(n_fft / (lag * (1 - kRefineSearch))));
   lo = std::max<size_t>(lo, 1);
   hi = std::min(hi, power.size() - 2);
-  if (lo > hi) return lag;
+  if (lo > hi) return {lag, power_at(1.0 / lag)};
   size_t best = lo;
   for (size_t k = lo; k <= hi; ++k) {
     if (power[k] > power[best]) best = k;
@@ -191,17 +208,20 @@ double RefinePeriod(const std::vector<double>& windowed, const std::vector<doubl
   // at a quarter of the main lobe's half width (1 / len), move with the parabola's vertex, and
   // shrink the grid each time the vertex lies inside it, down to 1/200 of the half width.
   double h = 0.25 / len;
+  double peak_power = 0;
   for (int round = 0; round < kMaxRefineRounds && h > 0.005 / len; ++round) {
     const double freqs[3] = {f - h, f, f + h};
     double pw[3];
     PowerAt(windowed, freqs, pw);
     const double offset = ParabolaOffset(pw[0], pw[1], pw[2]);
+    peak_power = pw[1];
     f += h * (offset == 0.5 || offset == -0.5 ? 2 * offset : offset);
     if (std::abs(offset) < 0.5) h /= 4;
   }
-  if (!(f > 0)) return lag;
-  const double refined = 1.0 / f;
-  return std::abs(refined - lag) <= std::max(1.5, kMaxRefineShift * lag) ? refined : lag;
+  if (f > 0 && std::abs(1.0 / f - lag) <= std::max(1.5, kMaxRefineShift * lag)) {
+    return {1.0 / f, peak_power};
+  }
+  return {lag, power_at(1.0 / lag)};
 }
 
 std::string PeriodLabel(double period_s) {
@@ -316,21 +336,44 @@ Result<PeriodicityResult> DetectPeriodicity(const SeriesView& series,
     }
     return false;
   };
-  std::vector<Peak> accepted;
-  for (const Peak& cand : by_height) {
-    if (cand.height < options.min_confidence) break;
-    if (is_harmonic(cand)) continue;
-    accepted.push_back(cand);
-    if (accepted.size() >= static_cast<size_t>(options.max_periods)) break;
-  }
   std::vector<double> windowed(len);
   const double hann_step =
       2.0 * std::numbers::pi / static_cast<double>(std::max<size_t>(1, len - 1));
+  double window_energy = 0, valid_count = 0;
   for (size_t t = 0; t < len; ++t) {
-    windowed[t] = p.x[t] * (0.5 - 0.5 * std::cos(hann_step * static_cast<double>(t)));
+    const double w = 0.5 - 0.5 * std::cos(hann_step * static_cast<double>(t));
+    windowed[t] = p.x[t] * w;
+    window_energy += w * w * p.mask[t];
+    valid_count += p.mask[t];
   }
-  for (Peak& peak : accepted) {
-    peak.lag = RefinePeriod(windowed, power, peak.lag);
+  // Noise floor of the spectrum: the median periodogram ordinate (most frequencies hold only
+  // noise) over ln 2 (white-noise ordinates are exponential), scaled to the Hann window's energy.
+  std::vector<double> ordinates(power.begin() + 1, power.end());
+  const double noise_power = ordinates.empty()
+                                 ? 0
+                                 : internal::MedianInPlace(ordinates) / std::numbers::ln2 *
+                                       window_energy / std::max(1.0, valid_count);
+
+  std::vector<Peak> accepted;
+  for (const Peak& cand : by_height) {
+    if (accepted.size() >= static_cast<size_t>(options.max_periods)) break;
+    if (cand.height < options.min_confidence) break;
+    if (is_harmonic(cand)) continue;
+    const Refined refined = RefinePeriod(windowed, power, cand.lag);
+    // Autocorrelation peaks also appear where several periods nearly line up (45 s and 300 s
+    // agree again near 2,070 s); a real period has its own spectral line.
+    if (!(refined.power >= kMinSpectralSnr * noise_power)) continue;
+    // Side peaks (285 and 315 s around a 300 s cycle mixed with a 15 s one) refine onto the
+    // line of the period they flank or onto its window sidelobes: within kMinLineSeparation
+    // frequency resolutions (1 / len) of an accepted line, two periods cannot be told apart.
+    const bool duplicate = std::any_of(accepted.begin(), accepted.end(), [&](const Peak& a) {
+      return std::abs(1.0 / a.lag - 1.0 / refined.lag) * static_cast<double>(len) <
+             kMinLineSeparation;
+    });
+    if (duplicate) continue;
+    accepted.push_back({refined.lag, cand.height});
+  }
+  for (const Peak& peak : accepted) {
     result.periods.push_back({peak.lag * step_s, std::clamp(peak.height, 0.0, 1.0)});
   }
   if (accepted.empty()) return result;
