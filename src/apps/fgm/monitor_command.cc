@@ -9,6 +9,7 @@
 
 #include "apps/fgm/commands.h"
 #include "apps/fgm/version.h"
+#include "cluster/in_cluster.h"
 #include "core/log.h"
 #include "core/strings.h"
 #include "monitor/monitor.h"
@@ -40,7 +41,19 @@ struct MonitorArgs {
   int64_t pss_budget_ms = 10;
   bool no_pss = false;
   std::string log_level = "info";
+  /// Kubernetes API server (pod metadata and lifecycle events); off unless a --kube-* flag is set.
+  cluster::KubeApiOptions kube;
 };
+
+void AddKubeApiFlags(CLI::App* cmd, MonitorArgs* a) {
+  cmd->add_flag("--kube-in-cluster", a->kube.in_cluster,
+                "Watch this node's pods on the API server with the pod's service account "
+                "(restart/exit/OOM events)");
+  cmd->add_option("--kube-api", a->kube.api_url,
+                  "API server URL (https://...) instead of the in-cluster one");
+  cmd->add_option("--kube-token-file", a->kube.token_file, "Bearer token file for --kube-api");
+  cmd->add_option("--kube-ca-file", a->kube.ca_file, "CA bundle that signs --kube-api's certificate");
+}
 
 void AddCommonFlags(CLI::App* cmd, MonitorArgs* a) {
   cmd->add_option("-i,--interval-ms", a->interval_ms, "Sampling interval (sub-second allowed)")
@@ -130,13 +143,27 @@ void AddMonitorCommands(CLI::App& app, int* exit_code, const std::string& comman
       ->check(CLI::Range(1, 22));
   cmd->add_flag("--print", args->options.print, "Also show the live table, like fgm top");
   AddCommonFlags(cmd, args.get());
+  AddKubeApiFlags(cmd, args.get());
   cmd->callback([args, exit_code, command_line] {
     if (!Finish("monitor", args.get())) {
       *exit_code = 2;
       return;
     }
     args->options.command_line = command_line;
+    std::shared_ptr<k8s::apiserver::ApiServerPodWatcher> watcher;
+    if (args->kube.enabled()) {
+      args->kube.node_name = args->options.node_name;
+      auto started = cluster::StartPodWatcher(args->kube);
+      if (!started.ok()) {
+        std::fprintf(stderr, "fgm monitor: %s\n", started.error().ToString().c_str());
+        *exit_code = 2;
+        return;
+      }
+      watcher = *started;
+      args->options.event_sources.push_back(watcher);
+    }
     *exit_code = RunMonitor("monitor", args->options);
+    if (watcher) watcher->Stop();
   });
 
   auto* top =
