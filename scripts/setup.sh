@@ -18,6 +18,8 @@ APT_PACKAGES=(
   chromium postgresql netdata
   # tools used by tests and scripts
   procps psmisc curl python3 ca-certificates
+  # deploy/ manifest checks (test/k8s)
+  python3-yaml
 )
 
 missing=()
