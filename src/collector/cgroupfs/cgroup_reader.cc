@@ -61,7 +61,15 @@ struct FileSpec {
   const char* name;
   ApplyFn apply;
   int fallback_for = -1;  ///< read only when the file at this index was not read this tick
+  /// Limits, settings and failure counters: they change rarely (a limit only when someone
+  /// updates the container), so they are read every CgroupReaderOptions::slow_file_every reads
+  /// and their last text re-applied in between (parsing a few bytes costs nothing; the kernfs
+  /// read is what costs, 2-4 us a file on this VM).
+  bool slow = false;
 };
+
+constexpr int kNoFallback = -1;
+constexpr bool kSlow = true;
 
 // Applies a parsed single u64 into a snapshot field.
 #define FGM_U64_INTO(field)                              \
@@ -84,225 +92,256 @@ struct FileSpec {
   }
 
 // Indexes of the files that have fallbacks; CgroupReader::Open checks they still match kFiles.
+// On hybrid hosts the unified cpu.stat gives exact usage/user/system, so v1 cpuacct.usage and
+// cpuacct.stat are read only where it is missing or did not parse (pure v1 hosts).
+constexpr int kUnifiedCpuStat = 0;
 constexpr int kIoServiceBytesRecursive = 33;
 constexpr int kIoServicedRecursive = 34;
 
-const FileSpec kFiles[] = {
-    // ---- cgroup v2 (Documentation/admin-guide/cgroup-v2.rst) ----
-    /* 0 */ {Hierarchy::kUnified, "cpu.stat",
-             [](std::string_view t, ApplyContext& c) -> Status {
-               FGM_ASSIGN_OR_RETURN(CpuStatV2 s, ParseCpuStatV2(t));
-               CgroupSnapshot* o = c.out;
-               FillIfUnset(o->cpu_usage_usec, s.usage_usec);
-               FillIfUnset(o->cpu_user_usec, s.user_usec);
-               FillIfUnset(o->cpu_system_usec, s.system_usec);
-               FillIfUnset(o->cpu_nr_periods, s.nr_periods);
-               FillIfUnset(o->cpu_nr_throttled, s.nr_throttled);
-               FillIfUnset(o->cpu_throttled_usec, s.throttled_usec);
-               FillIfUnset(o->cpu_nr_bursts, s.nr_bursts);
-               FillIfUnset(o->cpu_burst_usec, s.burst_usec);
-               return OkStatus();
-             }},
-    /* 1 */
-    {Hierarchy::kUnified, "cpu.max",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(CpuMax m, ParseCpuMax(t));
-       c.out->cpu_max = m;
-       return OkStatus();
-     }},
-    /* 2 */ {Hierarchy::kUnified, "cpu.weight", FGM_U64_INTO(cpu_weight)},
-    /* 3 */ {Hierarchy::kUnified, "memory.current", FGM_U64_INTO(memory_current)},
-    /* 4 */ {Hierarchy::kUnified, "memory.peak", FGM_U64_INTO(memory_peak)},
-    /* 5 */ {Hierarchy::kUnified, "memory.max", FGM_LIMIT_INTO(memory_max, ParseMaxOrU64)},
-    /* 6 */ {Hierarchy::kUnified, "memory.high", FGM_LIMIT_INTO(memory_high, ParseMaxOrU64)},
-    /* 7 */ {Hierarchy::kUnified, "memory.low", FGM_LIMIT_INTO(memory_low, ParseMaxOrU64)},
-    /* 8 */ {Hierarchy::kUnified, "memory.min", FGM_LIMIT_INTO(memory_min, ParseMaxOrU64)},
-    /* 9 */ {Hierarchy::kUnified, "memory.swap.current", FGM_U64_INTO(memory_swap_current)},
-    /* 10 */
-    {Hierarchy::kUnified, "memory.swap.max", FGM_LIMIT_INTO(memory_swap_max, ParseMaxOrU64)},
-    /* 11 */
-    {Hierarchy::kUnified, "memory.stat",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(MemoryStat s, ParseMemoryStat(t));
-       c.out->memory_stat = std::move(s);
-       return OkStatus();
-     }},
-    /* 12 */
-    {Hierarchy::kUnified, "memory.events",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(MemoryEvents e, ParseMemoryEvents(t));
-       c.out->memory_events = e;
-       return OkStatus();
-     }},
-    /* 13 */ {Hierarchy::kUnified, "pids.current", FGM_U64_INTO(pids_current)},
-    /* 14 */ {Hierarchy::kUnified, "pids.max", FGM_LIMIT_INTO(pids_max, ParseMaxOrU64)},
-    /* 15 */
-    {Hierarchy::kUnified, "io.stat",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(IoStat s, ParseIoStat(t));
-       c.out->io = std::move(s);
-       return OkStatus();
-     }},
-    /* 16 */ {Hierarchy::kUnified, "cpu.pressure", FGM_PRESSURE_INTO(cpu_pressure)},
-    /* 17 */ {Hierarchy::kUnified, "memory.pressure", FGM_PRESSURE_INTO(memory_pressure)},
-    /* 18 */ {Hierarchy::kUnified, "io.pressure", FGM_PRESSURE_INTO(io_pressure)},
-    /* 19 */ {Hierarchy::kUnified, "irq.pressure", FGM_PRESSURE_INTO(irq_pressure)},
-    /* 20 */
-    {Hierarchy::kUnified, "cgroup.events",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(CgroupEvents e, ParseCgroupEvents(t));
-       c.out->populated = e.populated;
-       return OkStatus();
-     }},
-
-    // ---- cgroup v1 (Documentation/admin-guide/cgroup-v1/, scheduler/sched-bwc.rst) ----
-    /* 21 */
-    {Hierarchy::kCpu, "cpu.stat",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(CpuStatV1 s, ParseCpuStatV1(t));
-       CgroupSnapshot* o = c.out;
-       FillIfUnset(o->cpu_nr_periods, s.nr_periods);
-       FillIfUnset(o->cpu_nr_throttled, s.nr_throttled);
-       if (s.throttled_time) FillIfUnset(o->cpu_throttled_usec, *s.throttled_time / 1000);
-       FillIfUnset(o->cpu_nr_bursts, s.nr_bursts);
-       if (s.burst_time) FillIfUnset(o->cpu_burst_usec, *s.burst_time / 1000);
-       return OkStatus();
-     }},
-    /* 22 */
-    {Hierarchy::kCpu, "cpu.cfs_quota_us",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(Limit q, ParseV1CfsQuota(t));
-       c.pending.cfs_quota = q;
-       return OkStatus();
-     }},
-    /* 23 */
-    {Hierarchy::kCpu, "cpu.cfs_period_us",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(uint64_t p, ParseSingleU64(t));
-       c.pending.cfs_period = p;
-       return OkStatus();
-     }},
-    /* 24 */
-    {Hierarchy::kCpu, "cpu.shares",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(uint64_t s, ParseSingleU64(t));
-       c.out->v1.cpu_shares = s;
-       FillIfUnset(c.out->cpu_weight, CpuSharesToWeight(s));
-       return OkStatus();
-     }},
-    /* 25 */
-    {Hierarchy::kCpuacct, "cpuacct.usage",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(uint64_t ns, ParseSingleU64(t));
-       c.out->v1.cpuacct_usage_ns = ns;
-       FillIfUnset(c.out->cpu_usage_usec, ns / 1000);
-       return OkStatus();
-     }},
-    /* 26 */
-    {Hierarchy::kCpuacct, "cpuacct.stat",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(CpuacctStat s, ParseCpuacctStat(t));
-       const int64_t hz = UserHz();
-       if (s.user) FillIfUnset(c.out->cpu_user_usec, UserHzTicksToUsec(*s.user, hz));
-       if (s.system) {
-         FillIfUnset(c.out->cpu_system_usec, UserHzTicksToUsec(*s.system, hz));
-       }
-       return OkStatus();
-     }},
-    /* 27 */ {Hierarchy::kMemory, "memory.usage_in_bytes", FGM_U64_INTO(memory_current)},
-    /* 28 */ {Hierarchy::kMemory, "memory.max_usage_in_bytes", FGM_U64_INTO(memory_peak)},
-    /* 29 */
-    {Hierarchy::kMemory, "memory.limit_in_bytes", FGM_LIMIT_INTO(memory_max, ParseV1MemoryLimit)},
-    /* 30 */
-    {Hierarchy::kMemory, "memory.soft_limit_in_bytes",
-     FGM_LIMIT_INTO(memory_low, ParseV1MemoryLimit)},
-    /* 31 */
-    {Hierarchy::kMemory, "memory.stat",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(MemoryStat s, ParseMemoryStat(t));
-       if (c.out->memory_stat.empty()) c.out->memory_stat = V1MemoryStatToV2Names(s);
-       return OkStatus();
-     }},
-    /* 32 */
-    {Hierarchy::kMemory, "memory.oom_control",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(MemoryOomControl o, ParseMemoryOomControl(t));
-       c.out->v1.under_oom = o.under_oom;
-       c.out->v1.oom_kill_disable = o.oom_kill_disable;
-       FillIfUnset(Events(c.out).oom_kill, o.oom_kill);
-       return OkStatus();
-     }},
-    /* 33 */
-    {Hierarchy::kBlkio, "blkio.throttle.io_service_bytes_recursive",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(BlkioRwStat s, ParseBlkioRwStat(t));
-       c.pending.bytes_recursive = std::move(s);
-       return OkStatus();
-     }},
-    /* 34 */
-    {Hierarchy::kBlkio, "blkio.throttle.io_serviced_recursive",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(BlkioRwStat s, ParseBlkioRwStat(t));
-       c.pending.ios_recursive = std::move(s);
-       return OkStatus();
-     }},
-    // The _recursive files appeared in Linux 4.11; older kernels only have the local ones.
-    /* 35 */
-    {Hierarchy::kBlkio, "blkio.throttle.io_service_bytes",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(BlkioRwStat s, ParseBlkioRwStat(t));
-       c.pending.bytes = std::move(s);
-       return OkStatus();
-     },
-     kIoServiceBytesRecursive},
-    /* 36 */
-    {Hierarchy::kBlkio, "blkio.throttle.io_serviced",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(BlkioRwStat s, ParseBlkioRwStat(t));
-       c.pending.ios = std::move(s);
-       return OkStatus();
-     },
-     kIoServicedRecursive},
-    /* 37 */ {Hierarchy::kPids, "pids.current", FGM_U64_INTO(pids_current)},
-    /* 38 */ {Hierarchy::kPids, "pids.max", FGM_LIMIT_INTO(pids_max, ParseMaxOrU64)},
-    /* 39 */
-    {Hierarchy::kMemory, "memory.failcnt",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
-       c.out->v1.memory_failcnt = n;
-       FillIfUnset(Events(c.out).max, n);
-       return OkStatus();
-     }},
-    // memory.memsw.* exist only with swap accounting (CONFIG_MEMCG_SWAP and swapaccount=1).
-    /* 40 */
-    {Hierarchy::kMemory, "memory.memsw.usage_in_bytes",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
-       c.out->v1.memsw_usage_bytes = n;
-       return OkStatus();
-     }},
-    /* 41 */
-    {Hierarchy::kMemory, "memory.memsw.limit_in_bytes",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(Limit l, ParseV1MemoryLimit(t));
-       c.out->v1.memsw_limit = l;
-       return OkStatus();
-     }},
-    /* 42 */
-    {Hierarchy::kMemory, "memory.memsw.max_usage_in_bytes",
-     [](std::string_view t, ApplyContext& c) -> Status {
-       FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
-       c.out->v1.memsw_max_usage_bytes = n;
-       return OkStatus();
-     }},
-    /* 43 */
+const FileSpec kFiles[] =
     {
-        Hierarchy::kMemory, "memory.memsw.failcnt",
-        [](std::string_view t, ApplyContext& c) -> Status {
-          FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
-          c.out->v1.memsw_failcnt = n;
-          return OkStatus();
-        }},
+        // ---- cgroup v2 (Documentation/admin-guide/cgroup-v2.rst) ----
+        /* 0 */ {Hierarchy::kUnified, "cpu.stat",
+                 [](std::string_view t, ApplyContext& c) -> Status {
+                   FGM_ASSIGN_OR_RETURN(CpuStatV2 s, ParseCpuStatV2(t));
+                   CgroupSnapshot* o = c.out;
+                   FillIfUnset(o->cpu_usage_usec, s.usage_usec);
+                   FillIfUnset(o->cpu_user_usec, s.user_usec);
+                   FillIfUnset(o->cpu_system_usec, s.system_usec);
+                   FillIfUnset(o->cpu_nr_periods, s.nr_periods);
+                   FillIfUnset(o->cpu_nr_throttled, s.nr_throttled);
+                   FillIfUnset(o->cpu_throttled_usec, s.throttled_usec);
+                   FillIfUnset(o->cpu_nr_bursts, s.nr_bursts);
+                   FillIfUnset(o->cpu_burst_usec, s.burst_usec);
+                   return OkStatus();
+                 }},
+        /* 1 */
+        {Hierarchy::kUnified, "cpu.max",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(CpuMax m, ParseCpuMax(t));
+           c.out->cpu_max = m;
+           return OkStatus();
+         },
+         kNoFallback, kSlow},
+        /* 2 */ {Hierarchy::kUnified, "cpu.weight", FGM_U64_INTO(cpu_weight), kNoFallback, kSlow},
+        /* 3 */ {Hierarchy::kUnified, "memory.current", FGM_U64_INTO(memory_current)},
+        /* 4 */ {Hierarchy::kUnified, "memory.peak", FGM_U64_INTO(memory_peak)},
+        /* 5 */
+        {Hierarchy::kUnified, "memory.max", FGM_LIMIT_INTO(memory_max, ParseMaxOrU64), kNoFallback,
+         kSlow},
+        /* 6 */
+        {Hierarchy::kUnified, "memory.high", FGM_LIMIT_INTO(memory_high, ParseMaxOrU64),
+         kNoFallback, kSlow},
+        /* 7 */
+        {Hierarchy::kUnified, "memory.low", FGM_LIMIT_INTO(memory_low, ParseMaxOrU64), kNoFallback,
+         kSlow},
+        /* 8 */
+        {Hierarchy::kUnified, "memory.min", FGM_LIMIT_INTO(memory_min, ParseMaxOrU64), kNoFallback,
+         kSlow},
+        /* 9 */ {Hierarchy::kUnified, "memory.swap.current", FGM_U64_INTO(memory_swap_current)},
+        /* 10 */
+        {Hierarchy::kUnified, "memory.swap.max", FGM_LIMIT_INTO(memory_swap_max, ParseMaxOrU64),
+         kNoFallback, kSlow},
+        /* 11 */
+        {Hierarchy::kUnified, "memory.stat",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           // Into last tick's entries: same keys in the same order, so no allocation.
+           FGM_RETURN_IF_ERROR(ParseMemoryStatInto(t, c.stat_buffer));
+           std::swap(c.out->memory_stat, *c.stat_buffer);
+           return OkStatus();
+         }},
+        /* 12 */
+        {Hierarchy::kUnified, "memory.events",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(MemoryEvents e, ParseMemoryEvents(t));
+           c.out->memory_events = e;
+           return OkStatus();
+         }},
+        /* 13 */ {Hierarchy::kUnified, "pids.current", FGM_U64_INTO(pids_current)},
+        /* 14 */
+        {Hierarchy::kUnified, "pids.max", FGM_LIMIT_INTO(pids_max, ParseMaxOrU64), kNoFallback,
+         kSlow},
+        /* 15 */
+        {Hierarchy::kUnified, "io.stat",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(IoStat s, ParseIoStat(t));
+           c.out->io = std::move(s);
+           return OkStatus();
+         }},
+        /* 16 */ {Hierarchy::kUnified, "cpu.pressure", FGM_PRESSURE_INTO(cpu_pressure)},
+        /* 17 */ {Hierarchy::kUnified, "memory.pressure", FGM_PRESSURE_INTO(memory_pressure)},
+        /* 18 */ {Hierarchy::kUnified, "io.pressure", FGM_PRESSURE_INTO(io_pressure)},
+        /* 19 */ {Hierarchy::kUnified, "irq.pressure", FGM_PRESSURE_INTO(irq_pressure)},
+        /* 20 */
+        {Hierarchy::kUnified, "cgroup.events",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(CgroupEvents e, ParseCgroupEvents(t));
+           c.out->populated = e.populated;
+           return OkStatus();
+         }},
+
+        // ---- cgroup v1 (Documentation/admin-guide/cgroup-v1/, scheduler/sched-bwc.rst) ----
+        /* 21 */
+        {Hierarchy::kCpu, "cpu.stat",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(CpuStatV1 s, ParseCpuStatV1(t));
+           CgroupSnapshot* o = c.out;
+           FillIfUnset(o->cpu_nr_periods, s.nr_periods);
+           FillIfUnset(o->cpu_nr_throttled, s.nr_throttled);
+           if (s.throttled_time) FillIfUnset(o->cpu_throttled_usec, *s.throttled_time / 1000);
+           FillIfUnset(o->cpu_nr_bursts, s.nr_bursts);
+           if (s.burst_time) FillIfUnset(o->cpu_burst_usec, *s.burst_time / 1000);
+           return OkStatus();
+         }},
+        /* 22 */
+        {Hierarchy::kCpu, "cpu.cfs_quota_us",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(Limit q, ParseV1CfsQuota(t));
+           c.pending.cfs_quota = q;
+           return OkStatus();
+         },
+         kNoFallback, kSlow},
+        /* 23 */
+        {Hierarchy::kCpu, "cpu.cfs_period_us",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(uint64_t p, ParseSingleU64(t));
+           c.pending.cfs_period = p;
+           return OkStatus();
+         },
+         kNoFallback, kSlow},
+        /* 24 */
+        {Hierarchy::kCpu, "cpu.shares",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(uint64_t s, ParseSingleU64(t));
+           c.out->v1.cpu_shares = s;
+           FillIfUnset(c.out->cpu_weight, CpuSharesToWeight(s));
+           return OkStatus();
+         },
+         kNoFallback, kSlow},
+        /* 25 */
+        {Hierarchy::kCpuacct, "cpuacct.usage",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(uint64_t ns, ParseSingleU64(t));
+           c.out->v1.cpuacct_usage_ns = ns;
+           FillIfUnset(c.out->cpu_usage_usec, ns / 1000);
+           return OkStatus();
+         },
+         kUnifiedCpuStat},
+        /* 26 */
+        {Hierarchy::kCpuacct, "cpuacct.stat",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(CpuacctStat s, ParseCpuacctStat(t));
+           const int64_t hz = UserHz();
+           if (s.user) FillIfUnset(c.out->cpu_user_usec, UserHzTicksToUsec(*s.user, hz));
+           if (s.system) {
+             FillIfUnset(c.out->cpu_system_usec, UserHzTicksToUsec(*s.system, hz));
+           }
+           return OkStatus();
+         },
+         kUnifiedCpuStat},
+        /* 27 */ {Hierarchy::kMemory, "memory.usage_in_bytes", FGM_U64_INTO(memory_current)},
+        /* 28 */
+        {Hierarchy::kMemory, "memory.max_usage_in_bytes", FGM_U64_INTO(memory_peak)},
+        /* 29 */
+        {Hierarchy::kMemory, "memory.limit_in_bytes",
+         FGM_LIMIT_INTO(memory_max, ParseV1MemoryLimit), kNoFallback, kSlow},
+        /* 30 */
+        {Hierarchy::kMemory, "memory.soft_limit_in_bytes",
+         FGM_LIMIT_INTO(memory_low, ParseV1MemoryLimit), kNoFallback, kSlow},
+        /* 31 */
+        {Hierarchy::kMemory, "memory.stat",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           if (!c.out->memory_stat.empty()) return OkStatus();  // hybrid: the v2 file won
+           FGM_RETURN_IF_ERROR(ParseMemoryStatInto(t, c.v1_scratch));
+           V1MemoryStatToV2NamesInto(*c.v1_scratch, c.stat_buffer);
+           std::swap(c.out->memory_stat, *c.stat_buffer);
+           return OkStatus();
+         }},
+        /* 32 */
+        {Hierarchy::kMemory, "memory.oom_control",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(MemoryOomControl o, ParseMemoryOomControl(t));
+           c.out->v1.under_oom = o.under_oom;
+           c.out->v1.oom_kill_disable = o.oom_kill_disable;
+           FillIfUnset(Events(c.out).oom_kill, o.oom_kill);
+           return OkStatus();
+         }},
+        /* 33 */
+        {Hierarchy::kBlkio, "blkio.throttle.io_service_bytes_recursive",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(BlkioRwStat s, ParseBlkioRwStat(t));
+           c.pending.bytes_recursive = std::move(s);
+           return OkStatus();
+         }},
+        /* 34 */
+        {Hierarchy::kBlkio, "blkio.throttle.io_serviced_recursive",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(BlkioRwStat s, ParseBlkioRwStat(t));
+           c.pending.ios_recursive = std::move(s);
+           return OkStatus();
+         }},
+        // The _recursive files appeared in Linux 4.11; older kernels only have the local ones.
+        /* 35 */
+        {Hierarchy::kBlkio, "blkio.throttle.io_service_bytes",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(BlkioRwStat s, ParseBlkioRwStat(t));
+           c.pending.bytes = std::move(s);
+           return OkStatus();
+         },
+         kIoServiceBytesRecursive},
+        /* 36 */
+        {Hierarchy::kBlkio, "blkio.throttle.io_serviced",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(BlkioRwStat s, ParseBlkioRwStat(t));
+           c.pending.ios = std::move(s);
+           return OkStatus();
+         },
+         kIoServicedRecursive},
+        /* 37 */ {Hierarchy::kPids, "pids.current", FGM_U64_INTO(pids_current)},
+        /* 38 */
+        {Hierarchy::kPids, "pids.max", FGM_LIMIT_INTO(pids_max, ParseMaxOrU64), kNoFallback, kSlow},
+        /* 39 */
+        {
+            Hierarchy::kMemory, "memory.failcnt",
+            [](std::string_view t, ApplyContext& c) -> Status {
+              FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
+              c.out->v1.memory_failcnt = n;
+              FillIfUnset(Events(c.out).max, n);
+              return OkStatus();
+            },
+            kNoFallback, kSlow},
+        // memory.memsw.* exist only with swap accounting (CONFIG_MEMCG_SWAP and swapaccount=1).
+        /* 40 */
+        {Hierarchy::kMemory, "memory.memsw.usage_in_bytes",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
+           c.out->v1.memsw_usage_bytes = n;
+           return OkStatus();
+         }},
+        /* 41 */
+        {Hierarchy::kMemory, "memory.memsw.limit_in_bytes",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(Limit l, ParseV1MemoryLimit(t));
+           c.out->v1.memsw_limit = l;
+           return OkStatus();
+         },
+         kNoFallback, kSlow},
+        /* 42 */
+        {Hierarchy::kMemory, "memory.memsw.max_usage_in_bytes",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
+           c.out->v1.memsw_max_usage_bytes = n;
+           return OkStatus();
+         },
+         kNoFallback, kSlow},  // no column of its own: the v1 extra is kept for completeness
+        /* 43 */
+        {Hierarchy::kMemory, "memory.memsw.failcnt",
+         [](std::string_view t, ApplyContext& c) -> Status {
+           FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
+           c.out->v1.memsw_failcnt = n;
+           return OkStatus();
+         },
+         kNoFallback, kSlow},
 };
 #undef FGM_U64_INTO
 #undef FGM_LIMIT_INTO
@@ -409,6 +448,8 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
             "blkio.throttle.io_service_bytes_recursive");
   FGM_CHECK(std::string_view(kFiles[kIoServicedRecursive].name) ==
             "blkio.throttle.io_serviced_recursive");
+  FGM_CHECK(std::string_view(kFiles[kUnifiedCpuStat].name) == "cpu.stat" &&
+            kFiles[kUnifiedCpuStat].hierarchy == Hierarchy::kUnified);
   CgroupReader r;
   r.options_ = options;
   r.clock_ = &clock;
@@ -490,7 +531,12 @@ Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
   if (fd < 0) return ErrnoError(std::string("open ") + name, errno);
   ScopedFd owned(fd);
   Status s = PreadWhole(fd, &buf_);
-  if (s.ok() && options_.keep_files_open) state.fd.TryKeep(owned);  // else closed below
+  // A slow file is opened once per slow_file_every reads: keeping its fd would cost a kept fd
+  // (and a seq_file page) to save one openat a period, and the fd cap is better spent on the
+  // files read every tick.
+  const bool keep =
+      options_.keep_files_open && (!kFiles[file_index].slow || options_.slow_file_every <= 1);
+  if (s.ok() && keep) state.fd.TryKeep(owned);  // else closed below
   return s.WithContext(name);
 }
 
@@ -525,16 +571,29 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
     if (spec.fallback_for >= 0 && read_ok[static_cast<size_t>(spec.fallback_for)]) continue;
     FileState& state = files_[i];
     if (state.absent_until_read > reads_) continue;
-    Status s = ReadOne(i, spec.hierarchy, spec.name);
-    if (s.code() == StatusCode::kNotFound) {
-      missing_any = true;
-      state.absent_until_read = reads_ + std::max(1, options_.absent_reprobe_every);
-      continue;
+    const bool use_cached = spec.slow && state.cached_valid && reads_ < state.next_read;
+    if (!use_cached) {
+      Status s = ReadOne(i, spec.hierarchy, spec.name);
+      if (s.code() == StatusCode::kNotFound) {
+        missing_any = true;
+        state.cached_valid = false;
+        state.absent_until_read = reads_ + std::max(1, options_.absent_reprobe_every);
+        continue;
+      }
+      if (!s.ok()) return s.WithContext(dirs_[static_cast<size_t>(spec.hierarchy)]);
+      state.absent_until_read = 0;
+      if (spec.slow && options_.slow_file_every > 1) {
+        state.cached.assign(buf_);
+        state.cached_valid = true;
+        // The first read is spread by inode over the period, so readers opened in the same tick
+        // (every container at start-up) do not all re-read their slow files in the same tick.
+        const int64_t every = options_.slow_file_every;
+        state.next_read = reads_ + (reads_ == 1 ? 1 + static_cast<int64_t>(inode_ % every) : every);
+      }
     }
-    if (!s.ok()) return s.WithContext(dirs_[static_cast<size_t>(spec.hierarchy)]);
-    state.absent_until_read = 0;
-    Status parsed = spec.apply(buf_, ctx);
+    Status parsed = spec.apply(use_cached ? std::string_view(state.cached) : buf_, ctx);
     if (!parsed.ok()) {
+      state.cached_valid = false;  // read it again next tick
       // Keep going: the caller may still use the other files' values (see header).
       if (first_parse_error.ok())
         first_parse_error = parsed.WithContext(PathOf(spec.hierarchy, spec.name));

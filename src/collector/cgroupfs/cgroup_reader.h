@@ -128,6 +128,16 @@ struct CgroupReaderOptions {
   /// every this many reads, so a controller enabled later is picked up within a minute at 1 Hz
   /// while steady-state ticks pay no failed openat per missing file.
   int absent_reprobe_every = 60;
+  /// Files that change only when someone changes the container (limits, weights: cpu.max,
+  /// memory.max/high/low/min, memory.swap.max, pids.max and their v1 twins) or that only matter
+  /// at a coarse grain (v1 fail counters) are re-read every this many reads and reuse their
+  /// last value in between: 10 of the 26 files a hybrid host reads per container, each 2-4 us of
+  /// kernfs work per tick (docs/benchmarks.md). 10 reads = 10 s at 1 Hz: a changed limit shows
+  /// within 10 s, which is also Netdata's re-read period for such files. Peaks are read every
+  /// tick: a spike between two ticks (an OOM kill) shows only there. Slow files keep no fd open
+  /// (one openat per period), so the fd cap covers the per-tick files of more containers.
+  /// 1 = every file every tick, all kept open.
+  int slow_file_every = 10;
 };
 
 /// Number of file fds all CgroupReaders of the process keep open right now, and the cap.
@@ -199,6 +209,10 @@ class CgroupReader {
   struct FileState {
     int64_t absent_until_read = 0;  ///< skip this file until reads_ reaches this (0 = read it)
     KeptFd fd;                      ///< keep_files_open only
+    /// Slow files (limits, peaks): the last text read, re-applied until reads_ reaches next_read.
+    std::string cached;
+    bool cached_valid = false;
+    int64_t next_read = 0;
   };
 
   CgroupReader() = default;

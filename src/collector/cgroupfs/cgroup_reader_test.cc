@@ -59,7 +59,12 @@ void ExpectCapturedV1Values(const CgroupSnapshot& s, const std::string& cpuacct_
   EXPECT_FALSE(s.memory_high.has_value());  // no v1 twin
   // Workload: a busy loop under a 20 % quota, 32 MiB of tmpfs, 16 MiB direct write + read.
   ASSERT_TRUE(s.cpu_usage_usec.has_value());
-  EXPECT_EQ(s.v1.cpuacct_usage_ns, RawU64(cpuacct_dir + "/cpuacct.usage"));
+  if (cpu_from_cpuacct) {
+    EXPECT_EQ(s.v1.cpuacct_usage_ns, RawU64(cpuacct_dir + "/cpuacct.usage"));
+  } else {
+    // Hybrid: the unified cpu.stat is exact, so cpuacct.* are not read at all (fewer files).
+    EXPECT_FALSE(s.v1.cpuacct_usage_ns.has_value());
+  }
   EXPECT_GT(*s.cpu_usage_usec, 200'000u);
   EXPECT_LT(*s.cpu_usage_usec, 5'000'000u);
   ASSERT_TRUE(s.cpu_user_usec && s.cpu_system_usec);
@@ -343,14 +348,15 @@ TEST_F(CgroupReaderTempTest, KeepFilesOpenSeesNewContentAndCountsFds) {
     ASSERT_TRUE(reader.ok());
     CgroupSnapshot s;
     ASSERT_TRUE(reader->Read(&s).ok());
-    EXPECT_EQ(reader->open_file_fds_for_testing(), 3u);  // cpu.stat, memory.current, memory.max
-    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 3);
+    // cpu.stat and memory.current; memory.max is a slow file, opened only when re-read.
+    EXPECT_EQ(reader->open_file_fds_for_testing(), 2u);
+    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 2);
     EXPECT_LE(KeptFileFdsInUse(), KeptFileFdsCap());
     tree_.Write("c/memory.current", "8192\n");  // same inode, new content
     ASSERT_TRUE(reader->Read(&s).ok());
     EXPECT_EQ(s.memory_current, 8192u);
     CgroupReader moved = std::move(*reader);  // moving keeps the count
-    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 3);
+    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 2);
     ASSERT_TRUE(moved.Read(&s).ok());
   }
   EXPECT_EQ(KeptFileFdsInUse(), kept_before);  // released with the reader
@@ -381,6 +387,71 @@ TEST_F(CgroupReaderTempTest, ReusedSnapshotIsFullyRefreshed) {
   EXPECT_EQ(reader->Read(&s).code(), StatusCode::kInvalidFormat);
   EXPECT_TRUE(s.memory_stat.empty());
   EXPECT_EQ(s.pids_current, 3u);
+}
+
+TEST_F(CgroupReaderTempTest, SlowFilesAreReReadEveryNReadsFastOnesEveryRead) {
+  WriteV2("c");
+  tree_.Write("c/pids.max", "100\n");
+  auto reader = CgroupReader::Open(V2(), "c", CgroupReaderOptions{.slow_file_every = 4});
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());  // read 1 reads everything
+  EXPECT_EQ(s.memory_max, Limit::Unlimited());
+  EXPECT_EQ(s.pids_max, Limit::Of(100));
+  tree_.Write("c/memory.max", "1048576\n");   // a limit changes...
+  tree_.Write("c/memory.current", "8192\n");  // ...and usage too
+  // The first re-read comes 1 + inode % 4 reads later (spread over the period), then every 4.
+  int first_seen = 0;
+  for (int read = 2; read <= 6 && !first_seen; ++read) {
+    ASSERT_TRUE(reader->Read(&s).ok());
+    EXPECT_EQ(s.memory_current, 8192u);  // fast file: every read
+    EXPECT_EQ(s.pids_max, Limit::Of(100)) << "cached value re-applied on read " << read;
+    if (s.memory_max == Limit::Of(1048576)) {
+      first_seen = read;
+    } else {
+      EXPECT_EQ(s.memory_max, Limit::Unlimited());  // still the cached text
+    }
+  }
+  ASSERT_GE(first_seen, 2);
+  ASSERT_LE(first_seen, 5);
+  tree_.Write("c/memory.max", "max\n");
+  for (int i = 1; i < 4; ++i) {
+    ASSERT_TRUE(reader->Read(&s).ok());
+    EXPECT_EQ(s.memory_max, Limit::Of(1048576)) << i;
+  }
+  ASSERT_TRUE(reader->Read(&s).ok());  // 4 reads after the last re-read
+  EXPECT_EQ(s.memory_max, Limit::Unlimited());
+
+  // slow_file_every = 1: every file every read.
+  auto eager = CgroupReader::Open(V2(), "c", CgroupReaderOptions{.slow_file_every = 1});
+  ASSERT_TRUE(eager.ok());
+  ASSERT_TRUE(eager->Read(&s).ok());
+  tree_.Write("c/pids.max", "max\n");
+  ASSERT_TRUE(eager->Read(&s).ok());
+  EXPECT_EQ(s.pids_max, Limit::Unlimited());
+}
+
+TEST_F(CgroupReaderTempTest, HybridReadsCpuacctOnlyWithoutAUnifiedCpuStat) {
+  tree_.Write("unified/c/cgroup.procs", "");
+  tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
+  tree_.Write("cpuacct/c/cgroup.procs", "");
+  tree_.Write("cpuacct/c/cpuacct.usage", "9999000\n");
+  tree_.Write("cpuacct/c/cpuacct.stat", "user 1\nsystem 1\n");
+  tree_.Write("memory/c/cgroup.procs", "");
+  tree_.Write("memory/c/memory.usage_in_bytes", "4096\n");
+  CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root());
+  auto reader = CgroupReader::Open(layout, "c", CgroupReaderOptions{.keep_files_open = true});
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());
+  EXPECT_EQ(s.cpu_usage_usec, 5000u);  // exact, from the unified side
+  EXPECT_EQ(s.cpu_user_usec, 3000u);
+  EXPECT_FALSE(s.v1.cpuacct_usage_ns.has_value()) << "cpuacct.usage must not be read";
+  // Without the unified file (or when it does not parse), cpuacct is the fallback.
+  tree_.Write("unified/c/cpu.stat", "usage_usec garbage\n");
+  EXPECT_EQ(reader->Read(&s).code(), StatusCode::kInvalidFormat);
+  EXPECT_EQ(s.v1.cpuacct_usage_ns, 9999000u);
+  EXPECT_EQ(s.cpu_usage_usec, 9999u);
 }
 
 TEST_F(CgroupReaderTempTest, RecreatedCgroupHasNewInode) {
