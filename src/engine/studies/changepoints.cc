@@ -168,9 +168,10 @@ Result<ChangePointResult> DetectChangePoints(const SeriesView& series,
   // them, and Var(x[i+1] - x[i]) = 2 sigma^2 for independent noise.
   std::vector<double> diffs(n - 1);
   for (size_t i = 0; i + 1 < n; ++i) diffs[i] = v[i + 1] - v[i];
-  std::vector<double> work = diffs;
+  std::vector<double> sample = internal::Strided(diffs, internal::kRobustSampleSize);
+  std::vector<double> work = sample;
   const double diff_median = internal::MedianInPlace(work);
-  const double sigma = internal::RobustSigma(diffs, diff_median) / std::sqrt(2.0);
+  const double sigma = internal::RobustSigma(sample, diff_median) / std::sqrt(2.0);
 
   std::vector<size_t> starts;
   if (sigma > 0) {

@@ -86,8 +86,9 @@ Prepared Prepare(std::span<const double> values) {
     p.mask[t] = 1.0;
     residuals.push_back(p.x[t]);
   }
-  const double median = internal::MedianInPlace(residuals);
-  const double sigma = internal::RobustSigma(residuals, median);
+  std::vector<double> sample = internal::Strided(residuals, internal::kRobustSampleSize);
+  const double median = internal::MedianInPlace(sample);
+  const double sigma = internal::RobustSigma(sample, median);
   if (!(sigma > 0)) {
     p.constant = true;
     return p;
@@ -340,15 +341,28 @@ Result<PeriodicityResult> DetectPeriodicity(const SeriesView& series,
   const double hann_step =
       2.0 * std::numbers::pi / static_cast<double>(std::max<size_t>(1, len - 1));
   double window_energy = 0, valid_count = 0;
+  // cos(step * t) by rotation, re-seeded every kReseedEvery samples: 86,400 libm calls were 7% of
+  // the study's time.
+  double c = 1, sn = 0;
+  const double rc = std::cos(hann_step), rs = std::sin(hann_step);
   for (size_t t = 0; t < len; ++t) {
-    const double w = 0.5 - 0.5 * std::cos(hann_step * static_cast<double>(t));
+    if (t % kReseedEvery == 0) {
+      c = std::cos(hann_step * static_cast<double>(t));
+      sn = std::sin(hann_step * static_cast<double>(t));
+    }
+    const double w = 0.5 - 0.5 * c;
     windowed[t] = p.x[t] * w;
     window_energy += w * w * p.mask[t];
     valid_count += p.mask[t];
+    const double next = c * rc - sn * rs;
+    sn = c * rs + sn * rc;
+    c = next;
   }
   // Noise floor of the spectrum: the median periodogram ordinate (most frequencies hold only
   // noise) over ln 2 (white-noise ordinates are exponential), scaled to the Hann window's energy.
-  std::vector<double> ordinates(power.begin() + 1, power.end());
+  std::vector<double> ordinates =
+      internal::Strided(std::span<const double>(power).subspan(std::min<size_t>(1, power.size())),
+                        internal::kRobustSampleSize);
   const double noise_power = ordinates.empty()
                                  ? 0
                                  : internal::MedianInPlace(ordinates) / std::numbers::ln2 *

@@ -21,6 +21,14 @@ Status ValidateSeries(const SeriesView& series, std::string_view study) {
   return OkStatus();
 }
 
+std::vector<double> Strided(std::span<const double> values, size_t max_count) {
+  const size_t stride = std::max<size_t>(1, (values.size() + max_count - 1) / max_count);
+  std::vector<double> out;
+  out.reserve(values.size() / stride + 1);
+  for (size_t i = 0; i < values.size(); i += stride) out.push_back(values[i]);
+  return out;
+}
+
 double MedianInPlace(std::vector<double>& values) {
   const size_t mid = values.size() / 2;
   std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(mid), values.end());

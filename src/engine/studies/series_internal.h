@@ -32,6 +32,15 @@ inline bool IsValid(double v) { return v - v == 0; }  // false for NaN and +-inf
 /// the caller in the message.
 Status ValidateSeries(const SeriesView& series, std::string_view study);
 
+/// Robust location and scale are estimated from at most this many evenly strided samples: the
+/// median of 8,192 Gaussian samples is within 0.014 sigma of the true one (1.25 sigma / sqrt(n)),
+/// far finer than the 5-sigma thresholds built on it, and nth_element on a day at 1 Hz took 15%
+/// of the periodicity study's time.
+inline constexpr size_t kRobustSampleSize = 8192;
+
+/// Every ceil(size / max_count)-th value of `values`, in order.
+std::vector<double> Strided(std::span<const double> values, size_t max_count);
+
 /// Median of `values` (reorders them). REQUIRES: !values.empty().
 double MedianInPlace(std::vector<double>& values);
 
