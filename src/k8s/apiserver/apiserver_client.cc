@@ -108,10 +108,9 @@ struct ApiServerPodWatcher::Transfer {
       if (!TrimWhitespace(t->line).empty()) {
         ++t->lines;
         Status stop;
-        t->self->ApplyWatchLine(t->line, &stop);
+        t->self->ApplyWatchLine(t->line, &stop, &t->gone);
         if (!stop.ok()) {
           t->error = stop;
-          t->gone = stop.code() == StatusCode::kNotFound;
           t->line.clear();
           return 0;
         }
@@ -266,6 +265,7 @@ Status ApiServerPodWatcher::Request(const std::string& url, size_t max_body, Tra
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
 
+  if (t->gone) gone_ = true;
   if (stop_.load()) return CancelledError("stopping");
   if (!t->error.ok()) return t->error;
   if (rc != CURLE_OK) {
@@ -275,8 +275,8 @@ Status ApiServerPodWatcher::Request(const std::string& url, size_t max_body, Tra
     return IoError(std::string(tls ? "TLS: " : "") + detail + " (" + config_.server_url + ")");
   }
   if (t->http_code == 410) {
-    t->gone = true;
-    return NotFoundError("410 Gone: " + StatusMessage(t->body));
+    gone_ = true;
+    return IoError("410 Gone: " + StatusMessage(t->body));
   }
   if (t->http_code != 200) {
     std::string hint = t->http_code == 401   ? " (token rejected)"
@@ -318,7 +318,7 @@ Status ApiServerPodWatcher::ListAll() {
   return OkStatus();
 }
 
-void ApiServerPodWatcher::ApplyWatchLine(std::string_view line, Status* stop_status) {
+void ApiServerPodWatcher::ApplyWatchLine(std::string_view line, Status* stop_status, bool* gone) {
   Result<WatchEvent> event = ParseWatchEvent(line);
   if (!event.ok()) {
     // One bad line does not poison the stream; the next list repairs anything it hid.
@@ -330,7 +330,8 @@ void ApiServerPodWatcher::ApplyWatchLine(std::string_view line, Status* stop_sta
   switch (event->type) {
     case WatchEventType::kError:
       if (event->error_code == 410) {
-        *stop_status = NotFoundError("410 Gone in watch: " + event->error_message);
+        *stop_status = IoError("410 Gone in watch: " + event->error_message);
+        *gone = true;
       } else {
         *stop_status = IoError("watch ERROR " + std::to_string(event->error_code) + ": " +
                                event->error_message);
@@ -365,7 +366,6 @@ Status ApiServerPodWatcher::Watch() {
     ++stats_.watches;
     changed_.notify_all();
   }
-  if (t.gone && s.ok()) s = NotFoundError("410 Gone");
   if (s.ok() && t.lines == 0 && MonotonicMs() - start < kMinHealthyWatchMs) {
     return IoError("the server ended the watch at once without events");
   }
@@ -385,6 +385,8 @@ void ApiServerPodWatcher::Run() {
   bool need_list = true;
   int64_t backoff_ms = config_.backoff_initial_ms;
   while (!stop_.load()) {
+    gone_ = false;
+    const bool was_list = need_list;
     Status s = need_list ? ListAll() : Watch();
     if (stop_.load()) break;
     if (s.ok()) {
@@ -392,7 +394,10 @@ void ApiServerPodWatcher::Run() {
       backoff_ms = config_.backoff_initial_ms;
       continue;
     }
-    if (s.code() == StatusCode::kNotFound) {  // 410 Gone: start over from a fresh list
+    // 410 Gone on a watch: our resourceVersion expired; list afresh at once. On a list (an expired
+    // continue token) it is retried like any error, with backoff, so it cannot spin.
+    if (gone_) need_list = true;
+    if (gone_ && !was_list) {
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.relists_after_gone;
       changed_.notify_all();

@@ -134,7 +134,8 @@ class ApiServerPodWatcher final : public MetadataProvider, public ExternalEventS
   Status ListAll();
   Status Watch();
   Status Request(const std::string& url, size_t max_body, Transfer* transfer);
-  void ApplyWatchLine(std::string_view line, Status* stop_status);
+  /// Applies one watch line; a line that must end the watch sets *stop_status (and *gone for 410).
+  void ApplyWatchLine(std::string_view line, Status* stop_status, bool* gone);
   void UpsertLocked(PodInfo pod, bool report_events);
   void RemoveLocked(const std::string& uid);
   void QueueLocked(std::vector<ExternalEvent> events);
@@ -149,6 +150,7 @@ class ApiServerPodWatcher final : public MetadataProvider, public ExternalEventS
   std::thread thread_;
   std::atomic<bool> stop_{false};
   void* current_multi_ = nullptr;  // the transfer in progress (a CURLM*), guarded by mu_
+  bool gone_ = false;              // the last request met 410 Gone; worker thread only
 
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;  // stats changed (tests) or stop requested

@@ -31,9 +31,17 @@ ContainerIdentity Id(const std::string& container_id) {
 
 class WatcherTest : public ::testing::Test {
  protected:
+  // The certificates are made once for all tests (four openssl runs).
+  static void SetUpTestSuite() {
+    dir_ = new fgm::k8s::testing::TempDir();
+    certs_ok_ = testing::MakeCerts(dir_->path(), &certs_);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
   void SetUp() override {
-    ASSERT_TRUE(testing::MakeCerts(dir_.path(), &certs_))
-        << "openssl failed, see " << dir_.path() << "/openssl.log";
+    ASSERT_TRUE(certs_ok_) << "openssl failed, see " << dir_->path() << "/openssl.log";
     server_ = std::make_unique<testing::FakeApiServer>(certs_);
   }
 
@@ -54,8 +62,9 @@ class WatcherTest : public ::testing::Test {
     return w;
   }
 
-  fgm::k8s::testing::TempDir dir_;
-  testing::Certs certs_;
+  static inline fgm::k8s::testing::TempDir* dir_ = nullptr;
+  static inline testing::Certs certs_;
+  static inline bool certs_ok_ = false;
   std::unique_ptr<testing::FakeApiServer> server_;
 };
 
@@ -186,6 +195,32 @@ TEST_F(WatcherTest, GoneAsHttpStatusRelists) {
   ASSERT_TRUE(w->WaitForTesting(kWaitMs, [](const WatcherStats& s) { return s.lists == 2; }))
       << w->stats().last_error;
   EXPECT_EQ(w->stats().relists_after_gone, 1);
+}
+
+TEST_F(WatcherTest, GoneOnAListBacksOffLikeAnError) {
+  // An expired continue token: the list is retried after a backoff, not in a tight loop.
+  server_->AddListReply(410, testing::GoneBody());
+  server_->AddListReply(200, testing::PodList({Pod()}, "1001"));
+  auto w = StartWatcher(Config());
+  ASSERT_TRUE(w->WaitForSyncForTesting(kWaitMs)) << w->stats().last_error;
+  EXPECT_EQ(w->stats().errors, 1);
+  EXPECT_EQ(w->stats().relists_after_gone, 0);
+  EXPECT_NE(w->stats().last_error.find("410 Gone: The provided continue parameter is too old"),
+            std::string::npos)
+      << w->stats().last_error;
+}
+
+TEST_F(WatcherTest, MissingTokenIsAnErrorWithoutARequest) {
+  server_->AddListReply(200, testing::PodList({Pod()}, "1001"));
+  ApiServerConfig c = Config();
+  c.token_file = dir_->path() + "/no-such-token";
+  auto w = StartWatcher(c);
+  ASSERT_TRUE(w->WaitForTesting(kWaitMs, [](const WatcherStats& s) { return s.errors >= 2; }));
+  EXPECT_NE(w->stats().last_error.find("service-account token"), std::string::npos)
+      << w->stats().last_error;
+  EXPECT_FALSE(w->stats().synced);
+  w->Stop();
+  EXPECT_TRUE(server_->requests().empty());
 }
 
 TEST_F(WatcherTest, FollowsListPages) {
