@@ -393,7 +393,8 @@ export class App {
         this.pushUrl();
       },
       onStudyChange: (study) => {
-        spec.study = study || undefined;
+        if (study) spec.study = study;
+        else delete spec.study;
         this.pushUrl();
         void this.refreshPanel(entry, this.refreshSeq, this.selection());
       },
@@ -415,7 +416,8 @@ export class App {
   private setRange(range: string): void {
     this.state.range = range;
     this.lastRelativeRange = range;
-    this.state.from = this.state.to = undefined;
+    delete this.state.from;
+    delete this.state.to;
     this.renderHeader();
     this.commit();
     this.updateLive();
@@ -517,7 +519,7 @@ export class App {
     const seq = ++this.refreshSeq;
     const t0 = performance.now();
     const sel = this.selection();
-    if (!quiet) for (const p of this.panels) p.view.setLoading();
+    if (!quiet) for (const p of this.panels) if (this.metricByName.has(p.spec.metric)) p.view.setLoading();
     const health = this.api.health().catch(() => null);
     const containers = this.api.containers(sel).catch((e) => e as Error);
     const eventsP = this.api.events(sel).catch(() => []);

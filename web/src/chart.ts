@@ -209,8 +209,13 @@ export class Panel {
           grid: { stroke: grid },
           ticks: { stroke: grid },
           incrs: axisIncrements(unit),
-          values: (_u, ticks) => formatTicks(ticks, unit),
-          size: (_u, values) => (values ? Math.max(...values.map((v) => String(v).length)) * 7 + 18 : 50),
+          values: (_u, ticks) => {
+            const labels = formatTicks(ticks, unit);
+            // In the DOM too: the axis is canvas, and tests/assistive tools read the units here.
+            self.plotEl.dataset.yTicks = labels.join("|");
+            return labels;
+          },
+          size: (_u, values) => (values ? Math.max(...values.map((v) => String(v).length)) * 8 + 20 : 50),
         },
       ],
       series: [
