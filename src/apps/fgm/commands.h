@@ -13,7 +13,9 @@ void AddInspectCommand(CLI::App& app, int* exit_code);
 void AddGenerateBenchDataCommand(CLI::App& app, int* exit_code);
 void AddSchemaCommand(CLI::App& app, int* exit_code);
 void AddExportCommand(CLI::App& app, int* exit_code);
+void AddScenarioCommand(CLI::App& app, int* exit_code);
 void AddMonitorCommands(CLI::App& app, int* exit_code, const std::string& command_line);
 void AddClusterCommand(CLI::App& app, int* exit_code);
+void AddViewerCommand(CLI::App& app, int* exit_code);
 
 }  // namespace fgm::app

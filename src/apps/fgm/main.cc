@@ -18,10 +18,12 @@ int main(int argc, char** argv) {
   fgm::app::AddGenerateBenchDataCommand(app, &exit_code);
   fgm::app::AddSchemaCommand(app, &exit_code);
   fgm::app::AddExportCommand(app, &exit_code);
+  fgm::app::AddScenarioCommand(app, &exit_code);
   std::string command_line;
   for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
   fgm::app::AddMonitorCommands(app, &exit_code, command_line);
   fgm::app::AddClusterCommand(app, &exit_code);
+  fgm::app::AddViewerCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
