@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+// The viewer's HTTP side: a transport-free request handler (API via engine::HandleApiRequest,
+// dashboards from configured directories, the embedded UI bundle) plus a cpp-httplib server
+// around it. Security: binds 127.0.0.1 by default, rejects a Host header that is not the bound
+// address or name (DNS rebinding), sends no CORS headers, serves no file outside the dashboard
+// directories (names are checked against [A-Za-z0-9_.-]+\.json, never joined as paths), and
+// bounds request sizes.
+//
+//   ViewerServer server(&engine, {.bind = "127.0.0.1", .port = 0});
+//   Result<int> port = server.Start();   // serving on a thread from here on
+//   ...
+//   server.Stop();
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/result.h"
+#include "engine/api.h"
+#include "engine/engine.h"
+
+namespace fgm::server {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";
+  int port = 0;  // 0: the kernel picks a free port
+  /// Directories searched for /dashboards/<name>: <dir>/<name>, then <dir>/<stem>/dashboard.json
+  /// (the scenarios/<name>/dashboard.json layout).
+  std::vector<std::string> dashboard_dirs;
+  /// Re-list the dataset (and re-read live journals) at most this often, on demand: a request
+  /// after a quiet minute sees new files at once, a burst of requests lists the tree once.
+  std::chrono::milliseconds refresh_interval{1000};
+  /// Also read the monitor's in-progress journals under the roots (native live tail).
+  bool live = true;
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string path;
+  std::string host;  // the Host header
+  engine::QueryParams params;
+  size_t body_bytes = 0;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+/// True when `host_header` names the server: the bound address (or, bound to loopback, any of
+/// localhost / 127.0.0.1 / [::1]), with `port` if a port is given. A server bound to a wildcard
+/// address (0.0.0.0, ::) accepts any name: the user asked to be reachable from anywhere.
+bool HostAllowed(std::string_view host_header, std::string_view bind, int port);
+
+/// Whether `name` is an acceptable dashboard file name ([A-Za-z0-9_.-]+\.json, no "..").
+bool ValidDashboardName(std::string_view name);
+
+/// Transport-free request handling (testable without sockets). Thread-safe: engine access is
+/// serialized on engine->mutex().
+class ViewerHandler {
+ public:
+  /// `engine` must outlive the handler. `port` is the port actually bound (for the Host check).
+  ViewerHandler(engine::Engine* engine, ServerOptions options, int port);
+  HttpResponse Handle(const HttpRequest& request);
+  void set_port(int port) { port_ = port; }
+
+ private:
+  void MaybeRefreshLocked();
+  HttpResponse Dashboard(std::string_view name) const;
+  HttpResponse Static(std::string_view path) const;
+
+  engine::Engine* engine_;
+  ServerOptions options_;
+  std::atomic<int> port_;
+  std::chrono::steady_clock::time_point last_refresh_{};
+  bool refreshed_once_ = false;
+};
+
+/// The HTTP server. Start() binds and serves on a background thread; Stop() (or the destructor)
+/// shuts it down.
+class ViewerServer {
+ public:
+  ViewerServer(engine::Engine* engine, ServerOptions options);
+  ~ViewerServer();
+  ViewerServer(const ViewerServer&) = delete;
+  ViewerServer& operator=(const ViewerServer&) = delete;
+
+  /// Binds (kIo when the address/port cannot be bound) and starts serving. Returns the port.
+  Result<int> Start();
+  void Stop();
+  /// "http://127.0.0.1:8080/" (IPv6 addresses bracketed).
+  std::string url() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fgm::server
