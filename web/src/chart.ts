@@ -223,7 +223,7 @@ export class Panel {
         ...d.aligned.groups.map((g) => ({
           label: g.label,
           stroke: d.colorOf(g.key),
-          width: 1.25,
+          width: 1,
           points: { show: false },
           spanGaps: false,
           value: (_u: uPlot, v: number | null) => formatValue(v, unit),

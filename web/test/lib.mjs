@@ -3,6 +3,8 @@
 // memory into one ESM module, imported from a data: URL, so tests run on the real sources with no
 // build step and nothing written to disk.
 import * as esbuild from "esbuild";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,8 +26,11 @@ export function loadUi() {
       write: false,
       logLevel: "error",
     });
-    const code = out.outputFiles[0].text;
-    return import("data:text/javascript;base64," + Buffer.from(code).toString("base64"));
+    const dir = mkdtempSync(path.join(os.tmpdir(), "fgm-web-unit-"));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, "ui.mjs");
+    writeFileSync(file, out.outputFiles[0].text);
+    return import(file);
   })();
   return cached;
 }

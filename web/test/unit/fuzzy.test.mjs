@@ -49,6 +49,23 @@ test("highlight ranges split the name", () => {
   assert.deepEqual(ui.highlightParts("abc", []), [["abc", false]]);
 });
 
+test("typing letter by letter ranks like a fresh search", () => {
+  const typed = new ui.FuzzyIndex(metrics);
+  for (const q of ["memory pss", "cpu thr", "io write bytes", "memroy usage", "pressure some"]) {
+    for (let k = 1; k <= q.length; k++) {
+      const fresh = new ui.FuzzyIndex(metrics).search(q.slice(0, k));
+      assert.deepEqual(names(typed.search(q.slice(0, k))), names(fresh), `after typing "${q.slice(0, k)}"`);
+    }
+    typed.search("");
+  }
+});
+
+test("one character ranks word starts first", () => {
+  const idx = new ui.FuzzyIndex(["xx_apple", "banana", "a_b", "cab"]);
+  assert.deepEqual(idx.search("a").map((h) => h.index), [2, 0, 1, 3]);
+  assert.deepEqual(idx.search("a")[1].ranges, [3, 4]);
+});
+
 test("a keystroke over 10,000 names takes well under 5 ms (median)", () => {
   const words = ["cpu", "memory", "io", "net", "pressure", "usage", "limit", "bytes", "ops", "some", "full", "rss", "pss", "anon", "file", "read", "write", "throttled"];
   const many = [];
