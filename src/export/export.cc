@@ -57,6 +57,7 @@ struct InputFile {
   int64_t min_ms = 0;
   int64_t max_ms = 0;
   std::vector<std::pair<int64_t, int64_t>> rg_time;  // per row group [min, max]
+  std::string identifier;                            // fgm.identifier, "" if absent
 };
 
 bool IsMetricKind(ColumnKind kind) {
@@ -108,6 +109,7 @@ Result<std::vector<InputFile>> OpenInputs(const std::vector<std::string>& paths,
     f.time_col = f.reader->schema().FindColumn("time");
     if (f.time_col < 0) return UnsupportedError(f.path + ": not an FGM data file (no time column)");
     for (const parquet::KeyValue& kv : f.reader->metadata().key_value_metadata) {
+      if (kv.key == store::kKvIdentifier && kv.value) f.identifier = *kv.value;
       if (kv.key != store::kKvReplaces || !kv.value) continue;
       auto names = nlohmann::json::parse(*kv.value, nullptr, false);
       if (!names.is_array()) continue;
@@ -293,7 +295,9 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
 
   // Resolve the range: [from, to).
   int64_t newest = INT64_MIN, oldest = INT64_MAX;
+  std::string identifier;  // of the newest file, as the viewer reports it
   for (const InputFile& f : files) {
+    if (f.max_ms >= newest && !f.identifier.empty()) identifier = f.identifier;
     newest = std::max(newest, f.max_ms);
     oldest = std::min(oldest, f.min_ms);
   }
@@ -489,6 +493,7 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
     writer->AddKeyValue(std::string(store::kKvSchemaVersion), "1");
     writer->AddKeyValue(std::string(store::kKvMinTimeMs), std::to_string(from_ms));
     writer->AddKeyValue(std::string(store::kKvMaxTimeMs), std::to_string(to_ms - 1));
+    if (!identifier.empty()) writer->AddKeyValue(std::string(store::kKvIdentifier), identifier);
     writer->AddKeyValue("fgm.export", "1");
   };
   if (parquet_writer) {
@@ -503,6 +508,7 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
     if (progress) progress("html", 0);
     PageInfo info;
     info.title = BaseName(options.output);
+    info.version = options.version;
     info.from_ms = from_ms;
     info.to_ms = to_ms;
     std::string html = AssembleHtml(*assets, html_gz, info);

@@ -65,6 +65,9 @@ struct ExportOptions {
   uint64_t max_output_bytes = uint64_t{200} << 20;
   /// Page assets; nullptr = the built-in ones (BuiltinHtmlAssets()).
   const HtmlAssets* assets = nullptr;
+  /// Reported by the page's /api/instance; `fgm export` passes its own version so the page answers
+  /// like `fgm viewer` of the same build.
+  std::string version = "dev";
 };
 
 struct ExportSummary {

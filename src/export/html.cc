@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "export/gzip_sink.h"
+
 namespace fgm::exporter {
 
 namespace {
@@ -126,6 +128,14 @@ std::string AssembleHtml(const HtmlAssets& assets, std::string_view gzip_parquet
       "<script id=\"" + std::string(kDataElementId) + "\" type=\"application/octet-stream\">";
   scripts += Base64Encode(gzip_parquet);
   scripts += "</script>\n";
+  if (!assets.engine_wasm.empty()) {
+    // GzipString only fails if zlib cannot initialise; the page then reports the missing engine.
+    auto wasm_gz = GzipString(assets.engine_wasm);
+    scripts += "<script id=\"" + std::string(kEngineWasmElementId) +
+               "\" type=\"application/octet-stream\">";
+    if (wasm_gz.ok()) scripts += Base64Encode(*wasm_gz);
+    scripts += "</script>\n";
+  }
   if (!assets.engine_js.empty()) {
     scripts += "<script>" + EscapeClosingTag(assets.engine_js, "script") + "</script>\n";
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "apps/fgm/commands.h"
+#include "apps/fgm/version.h"
 #include "core/strings.h"
 #include "export/export.h"
 
@@ -59,6 +60,7 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
     o.output = args->output;
     o.write_html = !args->no_html;
     o.write_parquet = !args->no_parquet;
+    o.version = FGM_VERSION_STRING;
     for (auto [text, out] : {std::pair{&args->from, &o.from_ms}, std::pair{&args->to, &o.to_ms}}) {
       if (text->empty()) continue;
       auto ms = exporter::ParseTimeMs(*text);
