@@ -74,19 +74,26 @@ uint32_t RowBuffer::Intern(std::string_view s) {
 
 void RowBuffer::Append(const Row& row) {
   FGM_CHECK(row.has(kTimeCol)) << "a row without time";
+  const size_t word = num_rows_ >> 6;
+  const uint64_t bit = uint64_t{1} << (num_rows_ & 63);
   for (int c = 0; c < kNumColumns; ++c) {
     Column& col = columns_[c];
-    bool present = row.has(c);
-    col.present.push_back(present ? 1 : 0);
+    if (bit == 1) {  // a new 64-row word
+      col.present.push_back(0);
+      col.rank.push_back(col.count);
+    }
+    if (!row.has(c)) continue;
+    col.present[word] |= bit;
+    ++col.count;
     switch (kCatalog[c].type) {
       case PhysicalType::kDouble:
-        col.doubles.push_back(present ? row.GetDouble(c) : 0.0);
+        col.doubles.push_back(row.GetDouble(c));
         break;
       case PhysicalType::kByteArray:
-        col.ints.push_back(present ? Intern(row.GetString(c)) : 0);
+        col.ids.push_back(Intern(row.GetString(c)));
         break;
       default:
-        col.ints.push_back(present ? row.GetInt(c) : 0);
+        col.ints.push_back(row.GetInt(c));
         break;
     }
   }
@@ -103,18 +110,15 @@ void RowBuffer::Append(const Row& row) {
 size_t RowBuffer::memory_bytes() const {
   size_t total = 0;
   for (const Column& c : columns_) {
-    total += c.ints.capacity() * 8 + c.doubles.capacity() * 8 + c.present.capacity();
+    total += c.present.capacity() * 8 + c.rank.capacity() * 4 + c.ints.capacity() * 8 +
+             c.ids.capacity() * 4 + c.doubles.capacity() * 8;
   }
   for (const std::string& s : strings_) total += s.capacity() + 64;  // + map node overhead
   return total;
 }
 
 void RowBuffer::Clear() {
-  for (Column& c : columns_) {
-    c.ints.clear();
-    c.doubles.clear();
-    c.present.clear();
-  }
+  for (Column& c : columns_) c = Column();
   strings_.clear();
   string_ids_.clear();
   num_rows_ = 0;
@@ -122,24 +126,25 @@ void RowBuffer::Clear() {
 
 std::string_view RowBuffer::StringAt(int column, size_t i) const {
   const Column& c = columns_[column];
-  if (!c.present[i]) return {};
-  return strings_[c.ints[i]];
+  if (!c.Has(i)) return {};
+  return strings_[c.ids[c.Index(i)]];
 }
 
 void RowBuffer::GetRow(size_t i, Row* row) const {
   row->Clear();
   for (int c = 0; c < kNumColumns; ++c) {
     const Column& col = columns_[c];
-    if (!col.present[i]) continue;
+    if (!col.Has(i)) continue;
+    const size_t v = col.Index(i);
     switch (kCatalog[c].type) {
       case PhysicalType::kDouble:
-        row->SetDouble(c, col.doubles[i]);
+        row->SetDouble(c, col.doubles[v]);
         break;
       case PhysicalType::kByteArray:
-        row->SetString(c, strings_[col.ints[i]]);
+        row->SetString(c, strings_[col.ids[v]]);
         break;
       default:
-        row->SetInt(c, col.ints[i]);
+        row->SetInt(c, col.ints[v]);
         break;
     }
   }
@@ -151,11 +156,13 @@ void RowBuffer::SortedOrder(std::vector<uint32_t>* order, std::vector<Group>* gr
   // Compare strings by content (ids are in first-seen order, not sorted). Null sorts first.
   auto str = [&](int col, uint32_t r) -> std::pair<bool, std::string_view> {
     const Column& c = columns_[col];
-    return {c.present[r] != 0, c.present[r] ? std::string_view(strings_[c.ints[r]]) : ""};
+    if (!c.Has(r)) return {false, ""};
+    return {true, std::string_view(strings_[c.ids[c.Index(r)]])};
   };
   auto num = [&](int col, uint32_t r) -> std::pair<bool, int64_t> {
     const Column& c = columns_[col];
-    return {c.present[r] != 0, c.ints[r]};
+    if (!c.Has(r)) return {false, 0};
+    return {true, c.ints[c.Index(r)]};
   };
   auto container_key = [&](uint32_t r) {
     return std::make_tuple(str(kContainerIdCol, r), num(kInodeCol, r), str(kPathCol, r));
@@ -185,22 +192,26 @@ std::vector<parquet::ColumnBatch> RowBuffer::Batches(const std::vector<uint32_t>
     parquet::ColumnBatch& b = out[c];
     const Column& col = columns_[c];
     b.type = kCatalog[c].type;
-    bool all_present = true;
-    for (size_t k = begin; k < end; ++k) all_present &= col.present[order[k]] != 0;
+    bool all_present = true;  // trivially when the column has no null at all
+    for (size_t k = begin; k < end && all_present && col.count != num_rows_; ++k) {
+      all_present = col.Has(order[k]);
+    }
     if (!all_present) b.validity.reserve(end - begin);
     for (size_t k = begin; k < end; ++k) {
       uint32_t r = order[k];
-      if (!all_present) b.validity.push_back(col.present[r]);
-      if (!col.present[r]) continue;
+      const bool has = col.Has(r);
+      if (!all_present) b.validity.push_back(has ? 1 : 0);
+      if (!has) continue;
+      const size_t v = col.Index(r);
       switch (b.type) {
         case PhysicalType::kDouble:
-          b.doubles.push_back(col.doubles[r]);
+          b.doubles.push_back(col.doubles[v]);
           break;
         case PhysicalType::kByteArray:
-          b.bytes.Append(strings_[col.ints[r]]);
+          b.bytes.Append(strings_[col.ids[v]]);
           break;
         default:
-          b.int64s.push_back(col.ints[r]);
+          b.int64s.push_back(col.ints[v]);
           break;
       }
     }

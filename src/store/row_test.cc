@@ -82,6 +82,69 @@ TEST(RowBufferTest, RoundTripsRowsAndInternsStrings) {
   EXPECT_LT(buf.memory_bytes(), 1000u * kNumColumns * 8 * 2);
 }
 
+TEST(RowBufferTest, NullCellsCostABitAndSparseRowsRoundTripAcrossWords) {
+  // Presence changes row by row and across 64-row words; every cell must come back where it was.
+  RowBuffer buf;
+  const int kRows = 300;
+  auto expected = [](int i) {
+    Row r = MakeRow(1000 + i, i % 3 == 0 ? "" : "c" + std::to_string(i % 7),
+                    i % 5 == 0 ? std::nullopt : std::optional<int64_t>(i * 11));
+    if (i % 64 == 63 || i % 9 == 0) r.SetDouble(kMillicores, i * 0.5);
+    if (i == 130) r.SetString(Col("event_type"), "oom_kill");
+    return r;
+  };
+  for (int i = 0; i < kRows; ++i) buf.Append(expected(i));
+  ASSERT_EQ(buf.size(), static_cast<size_t>(kRows));
+  Row out;
+  for (int i = 0; i < kRows; ++i) {
+    Row want = expected(i);
+    buf.GetRow(static_cast<size_t>(i), &out);
+    for (int c = 0; c < kNumColumns; ++c) {
+      ASSERT_EQ(out.has(c), want.has(c)) << "row " << i << " column " << kCatalog[c].name;
+    }
+    EXPECT_EQ(out.GetInt(kTime), want.GetInt(kTime));
+    if (want.has(kCpu)) {
+      EXPECT_EQ(out.GetInt(kCpu), want.GetInt(kCpu)) << i;
+    }
+    if (want.has(kContainer)) {
+      EXPECT_EQ(out.GetString(kContainer), want.GetString(kContainer));
+    }
+    if (want.has(kMillicores)) {
+      EXPECT_EQ(out.GetDouble(kMillicores), want.GetDouble(kMillicores));
+    }
+    EXPECT_EQ(buf.StringAt(kContainer, static_cast<size_t>(i)),
+              want.has(kContainer) ? want.GetString(kContainer) : "");
+  }
+  EXPECT_EQ(buf.StringAt(Col("event_type"), 130), "oom_kill");
+  // Batches in sorted order carry the same values, with validity where a group has nulls.
+  std::vector<uint32_t> order;
+  std::vector<RowBuffer::Group> groups;
+  buf.SortedOrder(&order, &groups);
+  size_t cpu_values = 0, cpu_nulls = 0;
+  for (const RowBuffer::Group& g : groups) {
+    std::vector<parquet::ColumnBatch> b = buf.Batches(order, g.begin, g.end);
+    size_t vi = 0;
+    for (size_t k = 0; k < g.end - g.begin; ++k) {
+      Row want = expected(static_cast<int>(order[g.begin + k]));
+      ASSERT_EQ(b[kCpu].IsNull(k), !want.has(kCpu));
+      if (b[kCpu].IsNull(k)) {
+        ++cpu_nulls;
+      } else {
+        EXPECT_EQ(b[kCpu].int64s[vi++], want.GetInt(kCpu));
+        ++cpu_values;
+      }
+    }
+  }
+  EXPECT_EQ(cpu_nulls, 60u);  // i % 5 == 0
+  EXPECT_EQ(cpu_values, 240u);
+
+  // A row with three cells costs a few bytes per cell plus one bit per null cell, not 9 bytes
+  // per catalogue column (1 KiB a row before).
+  RowBuffer sparse;
+  for (int i = 0; i < 10000; ++i) sparse.Append(MakeRow(i, "c", i));
+  EXPECT_LT(sparse.memory_bytes(), 10000u * 100);  // ~70: 3 values (x2 capacity), bits, ranks
+}
+
 TEST(RowTest, DoublesAreStoredAtTheirColumnsPrecision) {
   Row r;
   r.SetDouble(kMillicores, 250.123456);
