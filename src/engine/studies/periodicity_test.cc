@@ -94,9 +94,12 @@ TEST(PeriodicityTest, TwoIndependentPeriodsAreBothReported) {
 }
 
 TEST(PeriodicityTest, PeriodicGapsDoNotCreateAPeriod) {
-  // White noise with a 10 s hole every 40 s: filling holes with zeros instead of the mean, or
-  // dividing by n instead of the valid pairs, would show a 40 s period.
+  // Autocorrelated noise (AR(1), phi = 0.995) with a 10 s hole every 40 s. Dividing the lag sums
+  // by n - k instead of the valid pairs at each lag (most at multiples of 40 s, fewest in
+  // between) would modulate the autocorrelation with the gaps' rhythm and show a 40 s period; so
+  // would filling holes with anything but the mean.
   std::vector<double> v = Noise(3600, 11);
+  for (size_t t = 1; t < v.size(); ++t) v[t] += 0.995 * v[t - 1];
   for (size_t t = 0; t < v.size(); ++t) {
     v[t] += 100;
     if (t % 40 < 10) v[t] = kNaN;
