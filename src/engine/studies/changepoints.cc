@@ -156,8 +156,8 @@ Result<ChangePointResult> DetectChangePoints(const SeriesView& series,
   }
   const size_t n = v.size();
   const size_t min_seg = std::max<size_t>(
-      1, static_cast<size_t>(std::ceil(static_cast<double>(options.min_segment_s) * 1000.0 /
-                                       static_cast<double>(series.step_ms))));
+      1, internal::ClampToCount(std::ceil(static_cast<double>(options.min_segment_s) * 1000.0 /
+                                          static_cast<double>(series.step_ms))));
   if (n < std::max<size_t>(2, 2 * min_seg)) {
     return InvalidArgumentError(
         "changepoints: series too short: " + std::to_string(n) + " valid samples, need at least " +

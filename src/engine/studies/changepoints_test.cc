@@ -138,6 +138,9 @@ TEST(ChangePointsTest, EdgeCasesGiveClearStatuses) {
   options = {};
   options.max_changepoints = -1;
   EXPECT_FALSE(DetectChangePoints({0, 1000, v}, options).ok());
+  options = {};
+  options.min_segment_s = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(DetectChangePoints({0, 1000, v}, options).error().code(), StatusCode::kInvalidArgument);
   // Constant: valid input, one segment, no change.
   const std::vector<double> constant(100, 7.0);
   Result<ChangePointResult> r = DetectChangePoints({0, 1000, constant});

@@ -135,6 +135,15 @@ TEST(CorrelationTest, EdgeCasesGiveClearStatuses) {
   options = {};
   options.max_lag_s = -1;
   EXPECT_FALSE(FindCorrelations({0, 1000, target}, none, options).ok());
+  // A huge lag range is capped by the series length.
+  options = {};
+  options.max_lag_s = std::numeric_limits<int64_t>::max();
+  const std::vector<SeriesView> self{{0, 1000, target}};
+  r = FindCorrelations({0, 1000, target}, self, options);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_NEAR((*r)[0].r, 1.0, 1e-12);
+  EXPECT_EQ((*r)[0].lag_s, 0);
   // An all-NaN candidate is skipped, not an error.
   const std::vector<SeriesView> nan_candidate{{0, 1000, all_nan}};
   r = FindCorrelations({0, 1000, target}, nan_candidate);

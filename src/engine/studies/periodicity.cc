@@ -256,15 +256,20 @@ Result<PeriodicityResult> DetectPeriodicity(const SeriesView& series,
   const size_t len = p.x.size();
   // Lag 1 cannot be a local maximum (lag 0 is always the highest), hence at least 2.
   const size_t min_lag =
-      std::max<size_t>(2, static_cast<size_t>(std::ceil(options.min_period_s / step_s)));
+      std::max<size_t>(2, internal::ClampToCount(std::ceil(options.min_period_s / step_s)));
   // A third of the span: the longest period still seen through three cycles.
-  const size_t max_lag = std::min<size_t>(
-      len / 3, static_cast<size_t>(std::floor(std::min(options.max_period_s / step_s, 1e15))));
-  if (max_lag < min_lag + 1) {
+  const size_t max_lag =
+      std::min<size_t>(len / 3, internal::ClampToCount(std::floor(options.max_period_s / step_s)));
+  if (len / 3 < min_lag + 1) {
     return InvalidArgumentError("periodicity: series too short: its span of " +
                                 std::to_string(len) +
                                 " samples must be at least 3 times the shortest period (" +
                                 std::to_string(min_lag) + " samples) plus one");
+  }
+  if (max_lag < min_lag + 1) {
+    return InvalidArgumentError("periodicity: max_period_s leaves no period to test above " +
+                                std::to_string(min_lag) + " samples of " +
+                                std::to_string(series.step_ms) + " ms");
   }
   PeriodicityResult result;
   if (p.constant) return result;  // nothing varies, so nothing repeats
@@ -410,8 +415,8 @@ Result<PeriodicityResult> DetectPeriodicity(const SeriesView& series,
   const double top_lag = accepted.front().lag;
   // Two cycles per window at least, otherwise the correlation at the period has too few pairs.
   const size_t width = std::max<size_t>(
-      static_cast<size_t>(std::llround(static_cast<double>(options.window_s) * 1000.0 /
-                                       static_cast<double>(series.step_ms))),
+      internal::ClampToCount(std::round(static_cast<double>(options.window_s) * 1000.0 /
+                                        static_cast<double>(series.step_ms))),
       static_cast<size_t>(std::ceil(2 * top_lag)));
   const size_t lag_lo = static_cast<size_t>(std::floor(top_lag));
   size_t run_begin = 0, run_windows = 0;

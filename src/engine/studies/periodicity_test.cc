@@ -191,6 +191,19 @@ TEST(PeriodicityTest, EdgeCasesGiveClearStatuses) {
   options = {};
   options.min_period_s = -1;
   EXPECT_FALSE(DetectPeriodicity({0, 1000, v}, options).ok());
+  // Absurd but well-formed options: clear answers, no overflow.
+  options = {};
+  options.min_period_s = 1e300;
+  options.max_period_s = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(DetectPeriodicity({0, 1000, v}, options).error().code(), StatusCode::kInvalidArgument);
+  options = {};
+  options.max_period_s = 2;  // nothing between 2 and 2 s
+  EXPECT_EQ(DetectPeriodicity({0, 1000, v}, options).error().code(), StatusCode::kInvalidArgument);
+  options = {};
+  options.window_s = std::numeric_limits<int64_t>::max();
+  Result<PeriodicityResult> one_window = DetectPeriodicity({0, 1000, v}, options);
+  ASSERT_TRUE(one_window.ok());
+  EXPECT_EQ(one_window->windows.size(), 1u);
   // A constant series is valid input with nothing periodic in it.
   const std::vector<double> constant(1000, 42.0);
   Result<PeriodicityResult> flat = DetectPeriodicity({0, 1000, constant});

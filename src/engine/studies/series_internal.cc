@@ -21,6 +21,11 @@ Status ValidateSeries(const SeriesView& series, std::string_view study) {
   return OkStatus();
 }
 
+size_t ClampToCount(double x) {
+  if (!(x > 0)) return 0;
+  return static_cast<size_t>(std::min(x, 4.0 * static_cast<double>(kMaxSeriesLength)));
+}
+
 std::vector<double> Strided(std::span<const double> values, size_t max_count) {
   const size_t stride = std::max<size_t>(1, (values.size() + max_count - 1) / max_count);
   std::vector<double> out;

@@ -38,6 +38,11 @@ Status ValidateSeries(const SeriesView& series, std::string_view study);
 /// of the periodicity study's time.
 inline constexpr size_t kRobustSampleSize = 8192;
 
+/// `x` as a count, clamped to [0, 4 * kMaxSeriesLength] first: options in seconds divided by the
+/// step can be huge or infinite, and converting such a double to an integer is undefined
+/// behaviour. Anything above the clamp is longer than any accepted series anyway. NaN gives 0.
+size_t ClampToCount(double x);
+
 /// Every ceil(size / max_count)-th value of `values`, in order.
 std::vector<double> Strided(std::span<const double> values, size_t max_count);
 
