@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -343,14 +344,26 @@ void WriteHttpResponse(int fd, int status, std::string_view type, std::string_vi
   (void)fgm::WriteAll(fd, head + std::string(body));
 }
 
-// Binds 127.0.0.1 on a kernel-chosen port and publishes it in `port_file` (atomically), so two
-// runs never fight over a fixed port.
-int ListenLoopback(const std::string& port_file) {
+// Without `listen`: binds 127.0.0.1 on a kernel-chosen port and publishes it in `port_file`
+// (atomically), so two local runs never fight over a fixed port. With `listen` ("[HOST]:PORT",
+// the Kubernetes manifests): binds all interfaces on that port.
+int Listen(const std::string& port_file, const std::string& listen) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
+  if (!listen.empty()) {
+    auto port = fgm::ParseUint64(std::string_view(listen).substr(listen.rfind(':') + 1));
+    if (!port || *port == 0 || *port > 65535) {
+      std::fprintf(stderr, "bad --listen '%s' (want [HOST]:PORT)\n", listen.c_str());
+      return -1;
+    }
+    addr.sin_addr.s_addr = htonl(INADDR_ANY);
+    addr.sin_port = htons(static_cast<uint16_t>(*port));
+  }
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   socklen_t len = sizeof addr;
   if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       ::listen(fd, 64) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
@@ -362,32 +375,59 @@ int ListenLoopback(const std::string& port_file) {
     std::fprintf(stderr, "cannot write %s\n", port_file.c_str());
     return -1;
   }
-  Log("listening on 127.0.0.1:%d", port);
+  Log("listening on port %d", port);
   return fd;
 }
 
-// Waits for a peer's port file (it may start later or restart).
-int WaitForPort(const std::string& port_file) {
+// Where a peer listens: a port file on 127.0.0.1 (local backend) or HOST:PORT (a Service name
+// on Kubernetes).
+struct Peer {
+  std::string port_file;
+  std::string address;
+};
+
+// Waits until the peer can be named: its port file exists, or its host name resolves (it may
+// start later or restart).
+sockaddr_in ResolvePeer(const Peer& peer) {
   for (int attempt = 0;; ++attempt) {
-    auto text = fgm::ReadFileToString(port_file, 64);
-    if (text.ok()) {
-      if (auto v = fgm::ParseUint64(fgm::TrimWhitespace(*text)); v && *v > 0 && *v < 65536) {
-        return static_cast<int>(*v);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    if (!peer.port_file.empty()) {
+      auto text = fgm::ReadFileToString(peer.port_file, 64);
+      if (text.ok()) {
+        if (auto v = fgm::ParseUint64(fgm::TrimWhitespace(*text)); v && *v > 0 && *v < 65536) {
+          addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+          addr.sin_port = htons(static_cast<uint16_t>(*v));
+          return addr;
+        }
+      }
+    } else {
+      size_t colon = peer.address.rfind(':');
+      std::string host = peer.address.substr(0, colon);
+      auto port = fgm::ParseUint64(std::string_view(peer.address).substr(colon + 1));
+      addrinfo hints{};
+      hints.ai_family = AF_INET;
+      hints.ai_socktype = SOCK_STREAM;
+      addrinfo* res = nullptr;
+      if (colon != std::string::npos && port && *port < 65536 &&
+          ::getaddrinfo(host.c_str(), nullptr, &hints, &res) == 0 && res != nullptr) {
+        addr = *reinterpret_cast<sockaddr_in*>(res->ai_addr);
+        addr.sin_port = htons(static_cast<uint16_t>(*port));
+        ::freeaddrinfo(res);
+        return addr;
       }
     }
-    if (attempt % 50 == 0) Log("waiting for %s", port_file.c_str());
+    if (attempt % 50 == 0) {
+      Log("waiting for %s", peer.port_file.empty() ? peer.address.c_str() : peer.port_file.c_str());
+    }
     SleepMs(100);
   }
 }
 
-// One HTTP exchange with 127.0.0.1:port; the response body, or nullopt on any failure.
-std::optional<std::string> HttpCall(int port, std::string_view method, std::string_view path,
-                                    std::string_view body) {
+// One HTTP exchange with `addr`; the response body, or nullopt on any failure.
+std::optional<std::string> HttpCall(sockaddr_in addr, std::string_view method,
+                                    std::string_view path, std::string_view body) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
   if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     if (fd >= 0) ::close(fd);
     return std::nullopt;
@@ -406,9 +446,13 @@ std::optional<std::string> HttpCall(int port, std::string_view method, std::stri
 
 // frontend: serves a small HTML page per request, rendered from the backend's JSON.
 int Frontend(Flags& f) {
-  std::string port_file = f.Str("port-file"), backend_port_file = f.Str("backend-port-file");
-  if (!f.CheckAllUsed() || port_file.empty() || backend_port_file.empty()) return 2;
-  int lfd = ListenLoopback(port_file);
+  std::string port_file = f.Str("port-file"), listen = f.Str("listen");
+  Peer backend_peer{f.Str("backend-port-file"), f.Str("backend")};
+  if (!f.CheckAllUsed() || (port_file.empty() && listen.empty()) ||
+      (backend_peer.port_file.empty() && backend_peer.address.empty())) {
+    return 2;
+  }
+  int lfd = Listen(port_file, listen);
   if (lfd < 0) return 1;
   uint64_t served = 0;
   for (;;) {
@@ -417,8 +461,7 @@ int Frontend(Flags& f) {
     fgm::ScopedFd conn(c);
     auto req = ReadHttpRequest(c);
     if (!req) continue;
-    int backend = WaitForPort(backend_port_file);
-    auto json = HttpCall(backend, req->method, "/api" + req->path, req->body);
+    auto json = HttpCall(ResolvePeer(backend_peer), req->method, "/api" + req->path, req->body);
     if (!json) {
       WriteHttpResponse(c, 502, "text/plain", "backend unavailable\n");
       continue;
@@ -456,15 +499,15 @@ bool Exec(PGconn* conn, const char* sql) {
 
 // backend: the todo API (GET /api/todos lists, POST /api/todos inserts) on PostgreSQL via libpq.
 int Backend(Flags& f) {
-  std::string port_file = f.Str("port-file"), conninfo = f.Str("pg");
-  if (!f.CheckAllUsed() || port_file.empty() || conninfo.empty()) return 2;
+  std::string port_file = f.Str("port-file"), listen = f.Str("listen"), conninfo = f.Str("pg");
+  if (!f.CheckAllUsed() || (port_file.empty() && listen.empty()) || conninfo.empty()) return 2;
   PGconn* conn = ConnectPg(conninfo);
   if (!Exec(conn,
             "CREATE TABLE IF NOT EXISTS todos (id bigserial PRIMARY KEY, title text NOT "
             "NULL, done boolean NOT NULL DEFAULT false, created timestamptz DEFAULT now())")) {
     return 1;
   }
-  int lfd = ListenLoopback(port_file);
+  int lfd = Listen(port_file, listen);
   if (lfd < 0) return 1;
   // A response cache that only grows for a while: the backend's memory moves, as real ones do.
   std::vector<std::string> recent;
@@ -519,15 +562,17 @@ int Backend(Flags& f) {
 
 // loadgen: --rps requests a second against the frontend, one POST for every four GETs.
 int LoadGen(Flags& f) {
-  std::string port_file = f.Str("frontend-port-file");
+  Peer frontend{f.Str("frontend-port-file"), f.Str("frontend")};
   double rps = f.Num("rps", 50);
-  if (!f.CheckAllUsed() || port_file.empty() || rps <= 0) return 2;
+  if (!f.CheckAllUsed() || (frontend.port_file.empty() && frontend.address.empty()) || rps <= 0) {
+    return 2;
+  }
   const auto gap = std::chrono::microseconds(static_cast<int64_t>(1e6 / rps));
   uint64_t ok = 0, failed = 0;
   auto next = Clock::now();
   auto last_report = Clock::now();
   for (uint64_t i = 0;; ++i) {
-    int port = WaitForPort(port_file);
+    sockaddr_in port = ResolvePeer(frontend);
     auto r = i % 5 == 0 ? HttpCall(port, "POST", "/todos", "buy milk #" + std::to_string(i))
                         : HttpCall(port, "GET", "/todos", "");
     (r ? ok : failed)++;
@@ -609,9 +654,10 @@ constexpr Mode kModes[] = {
     {"spikes", Spikes, "--period-s P --burst-s B --threads N: CPU bursts every P s"},
     {"sock-server", SockServer, "--path P --lifetime-s N: unix socket server, exits after N s"},
     {"sock-writer", SockWriter, "--path P --lines-per-s N: writes until SIGPIPE kills it"},
-    {"frontend", Frontend, "--port-file F --backend-port-file B: HTML in front of the API"},
-    {"backend", Backend, "--port-file F --pg CONNINFO: todo API on PostgreSQL (libpq)"},
-    {"loadgen", LoadGen, "--frontend-port-file F --rps N: HTTP load on the frontend"},
+    {"frontend", Frontend,
+     "--port-file F|--listen :P --backend-port-file B|--backend H:P: HTML in front of the API"},
+    {"backend", Backend, "--port-file F|--listen :P --pg CONNINFO: todo API on PostgreSQL"},
+    {"loadgen", LoadGen, "--frontend-port-file F|--frontend H:P --rps N: HTTP load"},
     {"postgres", Postgres, "--data DIR --socket-dir DIR: initdb if needed, exec postgres"},
 };
 
