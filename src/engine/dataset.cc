@@ -134,7 +134,8 @@ std::vector<std::string> ListDataFiles(const std::string& root) {
   return out;
 }
 
-Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, uint64_t id) {
+Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, uint64_t id,
+                                                     const KnownInstances* known) {
   auto file = std::make_shared<IndexedFile>();
   file->path = source.path;
   file->live = source.live;
@@ -233,8 +234,14 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, u
       int64_t i = time_idx[pos_of(row)];
       return i < 0 ? 0 : times.int64s[static_cast<size_t>(i)];
     };
+    // Labels are read only when some run is an instance (cgroup inode) not seen in an earlier
+    // file: hourly files repeat the same instances, so most files need no label read at all.
+    // Kernels since 5.5 give kernfs nodes 64-bit ids that are not reused, so an inode names one
+    // instance for the dataset's lifetime (an inode seen with two ids is not trusted).
+    bool all_known = known != nullptr;
+    for (size_t k = 0; all_known && k < runs.size(); ++k) all_known = known->count(runs[k].inode);
     std::vector<std::vector<std::string>> label_values(std::size(kLabelCols));
-    for (size_t c = 0; c < std::size(kLabelCols); ++c) {
+    for (size_t c = 0; !all_known && c < std::size(kLabelCols); ++c) {
       int col = schema.FindColumn(kLabelCols[c]);
       if (col < 0 || schema.columns[col].type != parquet::PhysicalType::kByteArray) continue;
       FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, col, ranges, &labels, &buffers));
@@ -243,15 +250,23 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, u
         label_values[c].push_back(StringAtRow(labels, idx, pos_of(run.begin)));
       }
     }
+    auto run_id = [&](size_t k) {
+      if (all_known) return known->at(runs[k].inode).id;
+      std::string cid = label_values[0].empty() ? std::string() : label_values[0][k];
+      if (cid.empty() && !label_values[1].empty()) cid = label_values[1][k];
+      if (cid.empty()) cid = "inode-" + std::to_string(runs[k].inode);
+      return cid;
+    };
     for (size_t k = 0; k < runs.size(); ++k) {
       RowRun run = runs[k];
       auto label = [&](size_t c) -> std::string {
         return label_values[c].empty() ? std::string() : label_values[c][k];
       };
-      std::string cid = label(0).empty() ? label(1) : label(0);
-      if (cid.empty()) cid = "inode-" + std::to_string(run.inode);
+      std::string cid = run_id(k);
       auto [it, inserted] = container_by_id.emplace(cid, static_cast<int>(file->containers.size()));
-      if (inserted) {
+      if (inserted && all_known) {
+        file->containers.push_back(known->at(run.inode));
+      } else if (inserted) {
         ContainerLabels l;
         l.id = cid;
         l.container_name = label(2);
@@ -275,8 +290,25 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, u
   return std::shared_ptr<const IndexedFile>(std::move(file));
 }
 
+namespace {
+void AddKnown(const IndexedFile& file, KnownInstances* known, std::set<int64_t>* ambiguous) {
+  for (const RowRun& run : file.runs) {
+    if (ambiguous->count(run.inode)) continue;
+    const ContainerLabels& l = file.containers[static_cast<size_t>(run.container)];
+    auto [it, inserted] = known->try_emplace(run.inode, l);
+    if (!inserted && it->second.id != l.id) {
+      known->erase(it);
+      ambiguous->insert(run.inode);
+    }
+  }
+}
+}  // namespace
+
 bool DatasetIndex::Refresh() {
   std::map<std::string, std::shared_ptr<const IndexedFile>> next;
+  KnownInstances known;
+  std::set<int64_t> ambiguous;
+  for (const auto& [path, file] : by_path_) AddKnown(*file, &known, &ambiguous);
   for (const std::string& root : roots_) {
     for (const std::string& path : ListDataFiles(root)) {
       if (next.count(path)) continue;
@@ -289,7 +321,8 @@ bool DatasetIndex::Refresh() {
         next.emplace(path, old->second);
         continue;
       }
-      auto indexed = IndexFile({.path = path}, next_id_++);
+      auto indexed = IndexFile({.path = path}, next_id_++, &known);
+      if (indexed.ok()) AddKnown(**indexed, &known, &ambiguous);
       if (!indexed.ok()) {
         if (indexed.error().code() != StatusCode::kNotFound) {
           FGM_LOG_ONCE(kWarning, "viewer-index:" + path, "viewer: skipping %s: %s", path.c_str(),

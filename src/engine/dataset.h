@@ -65,9 +65,14 @@ struct FileSource {
   bool live = false;
 };
 
+/// Labels of instances already indexed, by cgroup inode: a file whose runs are all known
+/// instances needs no label column read (hourly files repeat the same instances).
+using KnownInstances = std::map<int64_t, ContainerLabels>;
+
 /// Indexes one file. kCorrupt/kIo from the reader; a file that is not one of ours (no `time`
-/// column) is kUnsupported.
-Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, uint64_t id);
+/// column) is kUnsupported. `known` may be null.
+Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, uint64_t id,
+                                                     const KnownInstances* known = nullptr);
 
 /// Every *.parquet file under `root` (recursively; hidden directories such as .fgm skipped), or
 /// `root` itself when it is a file. Missing roots give an empty list.

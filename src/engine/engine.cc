@@ -15,31 +15,131 @@ constexpr int kSubKeyColumn = -2;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-struct Point {
-  int64_t t;
+// A run of rows of one container instance inside a cached chunk.
+struct Piece {
+  const int64_t* t;
+  const double* v;
+  const int64_t* keys;  // device/process key per row (0 = container row), or null
+  int64_t begin, end;
   int64_t inode;
-  double v;
-  bool sub;  // from a device/process row
+  int64_t first_ms;
 };
 
-// Adds a sample to a container's points, combining rows of the same instance and tick: the
-// container row's value wins over device/process rows; device/process rows are summed; an exact
-// duplicate (the same tick seen in a segment and in the live journal) keeps the first.
-void AddPoint(std::vector<Point>* points, int64_t t, int64_t inode, double v, bool sub) {
-  if (!points->empty()) {
-    Point& last = points->back();
-    if (last.t == t && last.inode == inode) {
-      if (last.sub && sub) {
-        last.v += v;
-      } else if (last.sub && !sub) {
-        last.v = v;
-        last.sub = false;
+// Per-bucket min/max/avg of a time-ordered stream of samples, written into a Series, with one
+// null entry for each gap (no sample for more than 2 sampling intervals across empty buckets).
+class Bucketer {
+ public:
+  Bucketer(Series* out, int64_t from_ms, int64_t to_ms, int64_t step_ms, int64_t interval_ms)
+      : out_(out),
+        from_(from_ms),
+        to_(to_ms),
+        step_(step_ms),
+        interval_(interval_ms),
+        t0_(FloorDiv(from_ms, step_ms) * step_ms) {}
+
+  void Add(int64_t t, double v) {
+    if (t < from_ || t >= to_) return;
+    int64_t b = (t - t0_) / step_;
+    if (b != bucket_) {
+      Flush();
+      bucket_ = b;
+    }
+    if (count_ == 0) {
+      mn_ = mx_ = sum_ = v;
+      first_t_ = t;
+    } else {
+      mn_ = std::min(mn_, v);
+      mx_ = std::max(mx_, v);
+      sum_ += v;
+    }
+    last_t_ = t;
+    ++count_;
+  }
+  void Finish() { Flush(); }
+
+ private:
+  void Flush() {
+    if (count_ == 0) return;
+    if (prev_bucket_ != INT64_MIN && first_t_ - prev_last_t_ > 2 * interval_ &&
+        bucket_ > prev_bucket_ + 1) {
+      Push(t0_ + (prev_bucket_ + 1) * step_, kNaN, kNaN, kNaN);
+    }
+    Push(t0_ + bucket_ * step_, sum_ / static_cast<double>(count_), mn_, mx_);
+    prev_bucket_ = bucket_;
+    prev_last_t_ = last_t_;
+    count_ = 0;
+  }
+  void Push(int64_t t, double avg, double mn, double mx) {
+    out_->t.push_back(t);
+    out_->avg.push_back(avg);
+    out_->min.push_back(mn);
+    out_->max.push_back(mx);
+  }
+
+  Series* out_;
+  int64_t from_, to_, step_, interval_, t0_;
+  int64_t bucket_ = INT64_MIN, prev_bucket_ = INT64_MIN, prev_last_t_ = 0;
+  double mn_ = 0, mx_ = 0, sum_ = 0;
+  int64_t count_ = 0, first_t_ = 0, last_t_ = 0;
+};
+
+// Turns rows (in time order per instance, pieces in order of first time) into samples: rows of the
+// same instance and tick are combined (the container row's value wins over device/process rows,
+// which are summed), a tick already passed is a duplicate (a segment and the live journal holding
+// the same rows) and dropped; counters become per-second rates between consecutive samples of the
+// same instance, with no rate across a new inode or a decrease (reset).
+class SampleStream {
+ public:
+  SampleStream(Bucketer* out, bool counter) : out_(out), counter_(counter) {}
+
+  void Add(int64_t t, int64_t inode, double v, bool sub) {
+    if (has_pending_) {
+      if (t == pending_t_ && inode == pending_inode_) {
+        if (pending_sub_ && sub) {
+          pending_v_ += v;
+        } else if (pending_sub_ && !sub) {
+          pending_v_ = v;
+          pending_sub_ = false;
+        }
+        return;
       }
+      if (t <= pending_t_) return;  // already covered by an earlier file
+      Commit();
+    }
+    has_pending_ = true;
+    pending_t_ = t;
+    pending_inode_ = inode;
+    pending_v_ = v;
+    pending_sub_ = sub;
+  }
+  void Finish() {
+    if (has_pending_) Commit();
+    has_pending_ = false;
+  }
+
+ private:
+  void Commit() {
+    if (!counter_) {
+      out_->Add(pending_t_, pending_v_);
       return;
     }
+    if (has_prev_ && prev_inode_ == pending_inode_ && pending_v_ >= prev_v_ &&
+        pending_t_ > prev_t_) {
+      out_->Add(pending_t_,
+                (pending_v_ - prev_v_) * 1000.0 / static_cast<double>(pending_t_ - prev_t_));
+    }
+    has_prev_ = true;
+    prev_t_ = pending_t_;
+    prev_v_ = pending_v_;
+    prev_inode_ = pending_inode_;
   }
-  points->push_back({t, inode, v, sub});
-}
+
+  Bucketer* out_;
+  bool counter_;
+  bool has_pending_ = false, pending_sub_ = false, has_prev_ = false;
+  int64_t pending_t_ = 0, pending_inode_ = 0, prev_t_ = 0, prev_inode_ = 0;
+  double pending_v_ = 0, prev_v_ = 0;
+};
 
 }  // namespace
 
@@ -213,7 +313,10 @@ Result<SeriesResult> Engine::QuerySeries(const SeriesQuery& query) {
   // Counters need the sample before `from` to give a rate at the first tick of the range.
   const int64_t read_from = metric->counter ? query.from_ms - 2 * interval : query.from_ms;
   const int64_t read_to = query.to_ms;  // exclusive
-  std::vector<std::vector<Point>> points(result.series.size());
+  // Runs to read, per series, as views into cached chunks (kept alive by `chunks`): no copy of
+  // the samples is made before the single streaming pass below.
+  std::vector<std::vector<Piece>> pieces(result.series.size());
+  std::vector<std::shared_ptr<const Chunk>> chunks;
   std::vector<int> selected;
   for (const auto& file_ptr : index_.files()) {
     const IndexedFile& file = *file_ptr;
@@ -287,88 +390,32 @@ Result<SeriesResult> Engine::QuerySeries(const SeriesQuery& query) {
       for (size_t k = runs_begin; k < run_index; ++k) {
         const RowRun& run = file.runs[k];
         if (!run_wanted(run)) continue;
-        std::vector<Point>& out =
-            points[static_cast<size_t>(selected[static_cast<size_t>(run.container)])];
-        const int64_t* t = times->ints.data();
-        const double* v = values->values.data();
-        for (int64_t r = run.begin; r < run.end; ++r) {
-          if (std::isnan(v[r]) || t[r] < read_from || t[r] >= read_to) continue;
-          bool sub = keys && keys->ints[static_cast<size_t>(r)] != 0;
-          AddPoint(&out, t[r], run.inode, v[r], sub);
-        }
+        pieces[static_cast<size_t>(selected[static_cast<size_t>(run.container)])].push_back(
+            {times->ints.data(), values->values.data(), keys ? keys->ints.data() : nullptr,
+             run.begin, run.end, run.inode, run.first_ms});
       }
+      chunks.push_back(std::move(times));
+      chunks.push_back(std::move(values));
+      if (keys) chunks.push_back(std::move(keys));
     }
   }
 
-  for (size_t s = 0; s < points.size(); ++s) {
-    std::vector<Point>& p = points[s];
-    bool sorted = std::is_sorted(p.begin(), p.end(),
-                                 [](const Point& a, const Point& b) { return a.t < b.t; });
-    if (!sorted) {
-      std::stable_sort(p.begin(), p.end(),
-                       [](const Point& a, const Point& b) { return a.t < b.t; });
-      std::vector<Point> merged;
-      merged.reserve(p.size());
-      for (const Point& x : p) AddPoint(&merged, x.t, x.inode, x.v, x.sub);
-      p = std::move(merged);
+  for (size_t s = 0; s < pieces.size(); ++s) {
+    std::vector<Piece>& p = pieces[s];
+    std::stable_sort(p.begin(), p.end(),
+                     [](const Piece& a, const Piece& b) { return a.first_ms < b.first_ms; });
+    Bucketer bucketer(&result.series[s], query.from_ms, query.to_ms, result.step_ms, interval);
+    SampleStream stream(&bucketer, metric->counter);
+    for (const Piece& piece : p) {
+      for (int64_t r = piece.begin; r < piece.end; ++r) {
+        double v = piece.v[r];
+        int64_t t = piece.t[r];
+        if (std::isnan(v) || t < read_from || t >= read_to) continue;
+        stream.Add(t, piece.inode, v, piece.keys && piece.keys[r] != 0);
+      }
     }
-    if (metric->counter) {
-      // Per-second rate between consecutive samples of the same instance; a new inode or a
-      // decrease (reset) gives no rate for that step.
-      std::vector<Point> rates;
-      rates.reserve(p.size());
-      for (size_t i = 1; i < p.size(); ++i) {
-        const Point& a = p[i - 1];
-        const Point& b = p[i];
-        if (a.inode != b.inode || b.v < a.v || b.t <= a.t) continue;
-        rates.push_back(
-            {b.t, b.inode, (b.v - a.v) * 1000.0 / static_cast<double>(b.t - a.t), false});
-      }
-      p = std::move(rates);
-    }
-
-    Series& out = result.series[s];
-    const int64_t step = result.step_ms;
-    const int64_t t0 = FloorDiv(query.from_ms, step) * step;
-    int64_t bucket = INT64_MIN, prev_bucket = INT64_MIN, prev_last_t = 0;
-    double mn = 0, mx = 0, sum = 0;
-    int64_t count = 0, first_t = 0, last_t = 0;
-    auto flush = [&]() {
-      if (count == 0) return;
-      if (prev_bucket != INT64_MIN && first_t - prev_last_t > 2 * interval &&
-          bucket > prev_bucket + 1) {
-        out.t.push_back(t0 + (prev_bucket + 1) * step);
-        out.avg.push_back(kNaN);
-        out.min.push_back(kNaN);
-        out.max.push_back(kNaN);
-      }
-      out.t.push_back(t0 + bucket * step);
-      out.avg.push_back(sum / static_cast<double>(count));
-      out.min.push_back(mn);
-      out.max.push_back(mx);
-      prev_bucket = bucket;
-      prev_last_t = last_t;
-      count = 0;
-    };
-    for (const Point& x : p) {
-      if (x.t < query.from_ms || x.t >= query.to_ms) continue;
-      int64_t b = (x.t - t0) / step;
-      if (b != bucket) {
-        flush();
-        bucket = b;
-      }
-      if (count == 0) {
-        mn = mx = sum = x.v;
-        first_t = x.t;
-      } else {
-        mn = std::min(mn, x.v);
-        mx = std::max(mx, x.v);
-        sum += x.v;
-      }
-      last_t = x.t;
-      ++count;
-    }
-    flush();
+    stream.Finish();
+    bucketer.Finish();
   }
   return result;
 }

@@ -29,6 +29,7 @@ void Fft(std::span<Complex> data, bool inverse);
 /// Circular-free autocorrelations of two real signals of equal length n with one complex FFT pair:
 /// out_a[k] = sum_t a[t] a[t+k] and out_b[k] = sum_t b[t] b[t+k] for k in [0, max_lag]
 /// (sums over t with t+k < n; lags >= n are 0). REQUIRES: a.size() == b.size().
+/// Keeps a per-thread scratch buffer of 16 bytes per padded point between calls (no shared state).
 /// If `power_a` is not null it receives |A[k]|^2 for k in [0, N/2], the power spectrum of `a`
 /// zero-padded to N = NextPowerOfTwo(n + max_lag) (bin k is frequency k / N cycles per sample).
 void AutocorrelatePair(std::span<const double> a, std::span<const double> b, size_t max_lag,

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// viewer_bench: times the viewer engine on a dataset the way the UI uses it: index cold start,
+// then /api/timeseries for one metric x all containers over the last 1 h and 24 h at 2,000 points,
+// cold (fresh engine: footers, index and column chunks read and decoded) and warm (same engine,
+// chunks cached), through HandleApiRequest so JSON rendering is included. Prints one JSON object
+// (medians over --runs) for bench/viewer_bench.sh to put next to the DuckDB baseline.
+//   viewer_bench --data DIR [--runs 7] [--metric cpu_usage_millicores]
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "engine/api.h"
+#include "engine/engine.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string data, metric = "cpu_usage_millicores";
+  int runs = 7;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
+    if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
+    if (!std::strcmp(argv[i], "--metric")) metric = argv[i + 1];
+  }
+  if (data.empty()) {
+    std::fprintf(stderr, "usage: viewer_bench --data DIR [--runs N] [--metric NAME]\n");
+    return 2;
+  }
+  using fgm::engine::Engine;
+  std::vector<double> index_ms;
+  size_t files = 0, containers = 0;
+  for (int r = 0; r < runs; ++r) {
+    auto t0 = Clock::now();
+    Engine e({.roots = {data}});
+    e.Refresh();
+    index_ms.push_back(Ms(t0, Clock::now()));
+    files = e.index().files().size();
+    containers = e.index().containers().size();
+  }
+  std::printf(
+      "{\"data\":\"%s\",\"files\":%zu,\"containers\":%zu,\"runs\":%d,\"metric\":\"%s\","
+      "\"index_cold_ms\":%.2f",
+      data.c_str(), files, containers, runs, metric.c_str(), Median(index_ms));
+  for (const char* range : {"1h", "24h"}) {
+    fgm::engine::QueryParams params = {
+        {"metric", metric}, {"range", range}, {"max_points", "2000"}};
+    std::vector<double> cold, warm;
+    size_t bytes = 0, series = 0;
+    for (int r = 0; r < runs; ++r) {
+      Engine e({.roots = {data}});
+      e.Refresh();
+      auto t0 = Clock::now();
+      auto resp = fgm::engine::HandleApiRequest(e, "/api/timeseries", params);
+      cold.push_back(Ms(t0, Clock::now()));
+      if (resp.status != 200) {
+        std::fprintf(stderr, "viewer_bench: %d %s\n", resp.status, resp.body.c_str());
+        return 1;
+      }
+      bytes = resp.body.size();
+      series = 0;
+      for (size_t p = resp.body.find("\"container\":"); p != std::string::npos;
+           p = resp.body.find("\"container\":", p + 1)) {
+        ++series;
+      }
+      if (r == 0) {
+        for (int w = 0; w < runs; ++w) {
+          auto t1 = Clock::now();
+          auto again = fgm::engine::HandleApiRequest(e, "/api/timeseries", params);
+          warm.push_back(Ms(t1, Clock::now()));
+          if (again.body != resp.body) {
+            std::fprintf(stderr, "viewer_bench: warm answer differs from cold\n");
+            return 1;
+          }
+        }
+      }
+    }
+    std::printf(
+        ",\"ts_%s_cold_ms\":%.2f,\"ts_%s_warm_ms\":%.2f,\"ts_%s_series\":%zu,"
+        "\"ts_%s_bytes\":%zu",
+        range, Median(cold), range, Median(warm), range, series, range, bytes);
+  }
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf(",\"peak_rss_mib\":%.1f}\n", static_cast<double>(ru.ru_maxrss) / 1024.0);
+  return 0;
+}
