@@ -16,6 +16,8 @@ APT_PACKAGES=(
   emscripten
   # browser tests, scenarios (todo-app database), benchmark baselines
   chromium postgresql netdata
+  # scenarios: fgm-workload's SQL client for the todo-app (libpq headers)
+  libpq-dev
   # tools used by tests and scripts
   procps psmisc curl python3 ca-certificates
   # deploy/ manifest checks (test/k8s)
