@@ -76,17 +76,19 @@ Prepared Prepare(std::span<const double> values) {
   p.first = first;
   const std::span<const double> range = values.subspan(first, last - first);
   const internal::LineFit fit = internal::FitLine(range);
-  std::vector<double> residuals;
-  residuals.reserve(fit.count);
+  // Every stride-th residual, as internal::Strided would pick them, without a copy of all.
+  const size_t stride = std::max<size_t>(
+      1, (fit.count + internal::kRobustSampleSize - 1) / internal::kRobustSampleSize);
+  std::vector<double> sample;
+  sample.reserve(internal::kRobustSampleSize + 1);
   p.x.assign(range.size(), 0.0);
   p.mask.assign(range.size(), 0.0);
-  for (size_t t = 0; t < range.size(); ++t) {
+  for (size_t t = 0, seen = 0; t < range.size(); ++t) {
     if (!IsValid(range[t])) continue;
     p.x[t] = range[t] - (fit.intercept + fit.slope * static_cast<double>(t));
     p.mask[t] = 1.0;
-    residuals.push_back(p.x[t]);
+    if (seen++ % stride == 0) sample.push_back(p.x[t]);
   }
-  std::vector<double> sample = internal::Strided(residuals, internal::kRobustSampleSize);
   const double median = internal::MedianInPlace(sample);
   const double sigma = internal::RobustSigma(sample, median);
   if (!(sigma > 0)) {
@@ -107,34 +109,42 @@ Prepared Prepare(std::span<const double> values) {
   return p;
 }
 
-// Gap-aware correlation of x (mean already removed globally) with itself at `lag` inside
-// [begin, end): mean and variance are the window's own so a level change between windows does not
-// read as correlation. Returns NaN when too few pairs.
+// Gap-aware correlation of x (mean already removed globally) with itself at `lag` and `lag + 1`
+// (the best of the two) inside [begin, end): mean and variance are the window's own so a level
+// change between windows does not read as correlation. Returns NaN when too few pairs.
 double WindowCorrelation(const Prepared& p, size_t begin, size_t end, size_t lag) {
   double sum = 0, count = 0;
   for (size_t t = begin; t < end; ++t) {
-    if (p.mask[t] != 0) {
-      sum += p.x[t];
-      ++count;
-    }
+    sum += p.x[t];  // 0 at gaps
+    count += p.mask[t];
   }
   if (count < static_cast<double>(kMinValidSamples)) return NAN;
   const double mean = sum / count;
   double var = 0;
   for (size_t t = begin; t < end; ++t) {
-    if (p.mask[t] != 0) var += (p.x[t] - mean) * (p.x[t] - mean);
+    const double d = p.x[t] - mean;
+    var += p.mask[t] * d * d;
   }
   var /= count;
-  if (!(var > 0) || lag >= end - begin) return NAN;
-  double cov = 0, pairs = 0;
+  if (!(var > 0)) return NAN;
+  // Both lags around a non-integer period in one pass; the higher correlation wins.
+  double best = NAN;
+  double cov[2] = {0, 0}, pairs[2] = {0, 0};
   for (size_t t = begin; t + lag < end; ++t) {
-    if (p.mask[t] != 0 && p.mask[t + lag] != 0) {
-      cov += (p.x[t] - mean) * (p.x[t + lag] - mean);
-      ++pairs;
+    const double a = p.mask[t] * (p.x[t] - mean);
+    cov[0] += a * p.mask[t + lag] * (p.x[t + lag] - mean);
+    pairs[0] += p.mask[t] * p.mask[t + lag];
+    if (t + lag + 1 < end) {
+      cov[1] += a * p.mask[t + lag + 1] * (p.x[t + lag + 1] - mean);
+      pairs[1] += p.mask[t] * p.mask[t + lag + 1];
     }
   }
-  if (pairs < std::max(static_cast<double>(kMinValidSamples), kMinPairShare * count)) return NAN;
-  return cov / pairs / var;
+  for (int i = 0; i < 2; ++i) {
+    if (pairs[i] < std::max(static_cast<double>(kMinValidSamples), kMinPairShare * count)) continue;
+    const double r = cov[i] / pairs[i] / var;
+    if (std::isnan(best) || r > best) best = r;
+  }
+  return best;
 }
 
 // |sum_t x[t] e^{-2 pi i f t}|^2 at three frequencies (cycles per sample) in one pass: three
@@ -437,11 +447,7 @@ Result<PeriodicityResult> DetectPeriodicity(const SeriesView& series,
   for (size_t w = 0; w < count; ++w) {
     const size_t begin = w * width;
     const size_t end = w + 1 == count ? len : begin + width;  // the remainder joins the last window
-    double rw = NAN;
-    for (size_t lag = lag_lo; lag <= lag_lo + 1; ++lag) {
-      const double v = WindowCorrelation(p, begin, end, lag);
-      if (!std::isnan(v) && (std::isnan(rw) || v > rw)) rw = v;
-    }
+    const double rw = WindowCorrelation(p, begin, end, lag_lo);
     if (rw >= options.min_confidence) {
       if (run_windows == 0) run_begin = begin;
       ++run_windows;
