@@ -39,10 +39,12 @@ class Bucketer {
 
   void Add(int64_t t, double v) {
     if (t < from_ || t >= to_) return;
-    int64_t b = (t - t0_) / step_;
-    if (b != bucket_) {
+    // Samples arrive in time order: a division only when leaving the current bucket.
+    if (t >= bucket_end_ || t < bucket_start_) {
       Flush();
-      bucket_ = b;
+      bucket_ = (t - t0_) / step_;
+      bucket_start_ = t0_ + bucket_ * step_;
+      bucket_end_ = bucket_start_ + step_;
     }
     if (count_ == 0) {
       mn_ = mx_ = sum_ = v;
@@ -79,6 +81,7 @@ class Bucketer {
   Series* out_;
   int64_t from_, to_, step_, interval_, t0_;
   int64_t bucket_ = INT64_MIN, prev_bucket_ = INT64_MIN, prev_last_t_ = 0;
+  int64_t bucket_start_ = 0, bucket_end_ = INT64_MIN;
   double mn_ = 0, mx_ = 0, sum_ = 0;
   int64_t count_ = 0, first_t_ = 0, last_t_ = 0;
 };
