@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "store/dataset_writer.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,6 +33,59 @@ constexpr int64_t kCompactedPageRows = 16 * 1024;
 constexpr int kContainerIdCol = Col("container_id");
 constexpr int kInodeCol = Col("cgroup_inode");
 constexpr int kPathCol = Col("cgroup_path");
+
+// A file sink that gathers the writer's many small writes (a page header, a page, a column
+// chunk's index: a segment with one row group per container makes ~115 column chunks per
+// container) into 1 MiB writes. Unbuffered, write(2) was 15% of the monitor's CPU at 1,000
+// containers (perf, docs/benchmarks.md).
+class BufferedFileSink final : public parquet::OutputSink {
+ public:
+  static Result<std::unique_ptr<parquet::OutputSink>> Create(const std::string& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return ErrnoError("create " + path, errno);
+    return std::unique_ptr<parquet::OutputSink>(new BufferedFileSink(ScopedFd(fd)));
+  }
+  Status Write(std::string_view data) override {
+    if (buffer_.size() + data.size() > kBufferBytes) FGM_RETURN_IF_ERROR(Flush());
+    if (data.size() >= kBufferBytes) {
+      FGM_RETURN_IF_ERROR(WriteAll(fd_.get(), data));
+    } else {
+      buffer_.append(data);
+    }
+    offset_ += static_cast<int64_t>(data.size());
+    return OkStatus();
+  }
+  int64_t Tell() const override { return offset_; }
+  Status Close(bool sync) override {
+    if (!fd_.valid()) return OkStatus();
+    FGM_RETURN_IF_ERROR(Flush());
+    if (sync && ::fsync(fd_.get()) != 0) return ErrnoError("fsync", errno);
+    if (::close(fd_.release()) != 0) return ErrnoError("close", errno);
+    return OkStatus();
+  }
+
+ private:
+  // 1 MiB: large enough that syscalls vanish from the profile, small next to a segment buffer.
+  static constexpr size_t kBufferBytes = 1 << 20;
+  explicit BufferedFileSink(ScopedFd fd) : fd_(std::move(fd)) { buffer_.reserve(kBufferBytes); }
+  Status Flush() {
+    if (buffer_.empty()) return OkStatus();
+    Status s = WriteAll(fd_.get(), buffer_);
+    buffer_.clear();
+    return s;
+  }
+  ScopedFd fd_;
+  std::string buffer_;
+  int64_t offset_ = 0;
+};
+
+Result<std::unique_ptr<parquet::FileWriter>> OpenDataFileWriter(const std::string& path,
+                                                                parquet::WriterOptions options) {
+  FGM_ASSIGN_OR_RETURN(auto sink, BufferedFileSink::Create(path));
+  auto writer = parquet::FileWriter::Open(std::move(sink), DatasetSchema(), std::move(options));
+  if (!writer.ok()) return writer.error().WithContext(path);
+  return writer;
+}
 
 // Lists regular files in `dir` (base names), ignoring errors (a vanished directory lists nothing).
 std::vector<std::string> ListFiles(const std::string& dir) {
@@ -163,7 +217,7 @@ Status WriteRowsFile(const RowBuffer& rows, const SelectedRows& selected,
                      const std::string& final_path, std::string_view run_id,
                      std::string_view identifier, const std::atomic<bool>* cancel) {
   std::string tmp = final_path + ".tmp";
-  auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), SegmentWriterOptions());
+  auto writer = OpenDataFileWriter(tmp, SegmentWriterOptions());
   if (!writer.ok()) return writer.error();
   Status status;
   for (const RowBuffer::Group& g : selected.groups) {
@@ -612,7 +666,7 @@ static Status MergeDataFiles(const std::string& dir, const std::vector<std::stri
   if (sources.empty()) return OkStatus();
   std::string final_path = dir + "/" + final_name;
   std::string tmp = final_path + ".tmp";
-  auto writer = parquet::FileWriter::Open(tmp, DatasetSchema(), CompactedWriterOptions(zstd_level));
+  auto writer = OpenDataFileWriter(tmp, CompactedWriterOptions(zstd_level));
   if (!writer.ok()) return writer.error();
   Status status;
   int64_t min_ms = INT64_MAX, max_ms = INT64_MIN;

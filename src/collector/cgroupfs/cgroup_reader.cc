@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bitset>
 #include <cerrno>
@@ -20,6 +21,7 @@ namespace {
 using Hierarchy = CgroupReader::Hierarchy;
 
 std::atomic<size_t> g_kept_fds{0};
+std::atomic<size_t> g_dir_fds{0};
 
 // Values gathered from v1 files that only make sense together; combined in Finish().
 struct V1Pending {
@@ -406,15 +408,37 @@ const char* V1ControllerName(Hierarchy h) {
 
 size_t KeptFileFdsInUse() { return g_kept_fds.load(std::memory_order_relaxed); }
 
+size_t CgroupDirFdsInUse() { return g_dir_fds.load(std::memory_order_relaxed); }
+
 size_t KeptFileFdsCap() {
-  // Half of the soft RLIMIT_NOFILE, read once: the other half stays free for re-opened files,
-  // directory fds, output files and sockets. 1024 (the usual default soft limit) -> 512.
-  static const size_t kCap = [] {
+  // The soft limit is read once (the monitor raises it to the hard limit before sampling).
+  // Directory fds are not optional, so they come off the top; the reserve leaves room for every
+  // transient fd (a re-opened file, a segment being written, compaction's inputs, /proc reads).
+  // At 1,000 hybrid containers and a 20,000 limit: 20,000 - 1,250 - 6,000 dir fds = 12,750 kept
+  // files, i.e. the per-tick files of ~850 containers (half the limit gave ~650).
+  static const size_t kLimit = [] {
     struct rlimit rl {};
-    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return size_t{512};
-    return static_cast<size_t>(rl.rlim_cur / 2);
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return size_t{1024};
+    return static_cast<size_t>(rl.rlim_cur);
   }();
-  return kCap;
+  const size_t reserve = std::max<size_t>(256, kLimit / 16);
+  const size_t dirs = CgroupDirFdsInUse();
+  return kLimit > reserve + dirs ? kLimit - reserve - dirs : 0;
+}
+
+CgroupReader::DirFdCount& CgroupReader::DirFdCount::operator=(DirFdCount&& other) noexcept {
+  if (this != &other) {
+    g_dir_fds.fetch_sub(n_, std::memory_order_relaxed);
+    n_ = std::exchange(other.n_, 0);
+  }
+  return *this;
+}
+
+CgroupReader::DirFdCount::~DirFdCount() { g_dir_fds.fetch_sub(n_, std::memory_order_relaxed); }
+
+void CgroupReader::DirFdCount::Add(size_t n) {
+  n_ += n;
+  g_dir_fds.fetch_add(n, std::memory_order_relaxed);
 }
 
 CgroupReader::KeptFd& CgroupReader::KeptFd::operator=(KeptFd&& other) noexcept {
@@ -483,6 +507,7 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
       return ErrnoError("open " + dir, errno);
     }
     r.owned_dir_fds_.emplace_back(fd);
+    r.dir_fd_count_.Add(1);
     r.dir_fds_[h] = fd;
     r.dirs_[h] = dir;
   }

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "collector/cgroupfs/cpu_stat.h"
@@ -120,9 +121,9 @@ struct CgroupReaderOptions {
   /// removal is still noticed on the next read.
   /// The price: one fd per file (~26 per container) and one seq_file page (4 KiB of kernel
   /// memory, charged to the monitor's memory cgroup) per open file, ~100 KiB per container.
-  /// Kept fds are capped process-wide at half of RLIMIT_NOFILE's soft limit (see
-  /// KeptFileFdsInUse); past the cap, files are re-opened per tick, so the monitor can never run
-  /// out of fds because of this. A daemon watching many containers should raise its soft limit.
+  /// Kept fds are capped process-wide (see KeptFileFdsCap); past the cap, files are re-opened
+  /// per tick, so the monitor can never run out of fds because of this. A daemon watching many
+  /// containers should raise its soft limit.
   bool keep_files_open = true;
   /// A file found missing (controller not enabled) is skipped on later ticks and probed again
   /// every this many reads, so a controller enabled later is picked up within a minute at 1 Hz
@@ -140,9 +141,13 @@ struct CgroupReaderOptions {
   int slow_file_every = 10;
 };
 
-/// Number of file fds all CgroupReaders of the process keep open right now, and the cap.
+/// Number of file fds all CgroupReaders of the process keep open right now, and the cap: the soft
+/// RLIMIT_NOFILE minus the readers' directory fds (which must always fit) minus a reserve of
+/// max(256, limit / 16) for re-opened files, output files, /proc and sockets.
 size_t KeptFileFdsInUse();
 size_t KeptFileFdsCap();
+/// Directory fds all CgroupReaders hold right now (one per hierarchy a cgroup lives in).
+size_t CgroupDirFdsInUse();
 
 /// Reads one cgroup. Owns its directory fds (and file fds if keep_files_open); move-only. Not
 /// thread-safe: one thread reads a given reader. It stays bound to the directories it opened: if
@@ -230,7 +235,21 @@ class CgroupReader {
   std::string primary_dir_;
   std::array<std::string, kNumHierarchies> dirs_;  ///< full paths, "" when absent
   std::array<int, kNumHierarchies> dir_fds_{};     ///< -1 when absent; co-mounts share one fd
+  /// Counts the owned directory fds process-wide (for KeptFileFdsCap) while they live.
+  class DirFdCount {
+   public:
+    DirFdCount() = default;
+    DirFdCount(DirFdCount&& other) noexcept : n_(std::exchange(other.n_, 0)) {}
+    DirFdCount& operator=(DirFdCount&& other) noexcept;
+    ~DirFdCount();
+    void Add(size_t n);
+
+   private:
+    size_t n_ = 0;
+  };
+
   std::vector<ScopedFd> owned_dir_fds_;
+  DirFdCount dir_fd_count_;
   Hierarchy primary_ = Hierarchy::kUnified;
   uint64_t inode_ = 0;
   int64_t reads_ = 0;

@@ -431,6 +431,30 @@ TEST_F(CgroupReaderTempTest, SlowFilesAreReReadEveryNReadsFastOnesEveryRead) {
   EXPECT_EQ(s.pids_max, Limit::Unlimited());
 }
 
+TEST_F(CgroupReaderTempTest, DirectoryFdsAreCountedAndComeOffTheKeptFileCap) {
+  tree_.Write("unified/c/cgroup.procs", "");
+  tree_.Write("memory/c/cgroup.procs", "");
+  tree_.Write("pids/c/cgroup.procs", "");
+  CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root());
+  const size_t dirs_before = CgroupDirFdsInUse();
+  const size_t cap_before = KeptFileFdsCap();
+  {
+    auto reader = CgroupReader::Open(layout, "c");
+    ASSERT_TRUE(reader.ok());
+    EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 3);  // unified, memory, pids
+    EXPECT_EQ(KeptFileFdsCap(), cap_before - 3);
+    CgroupReader moved = std::move(*reader);  // moving keeps the count
+    EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 3);
+    auto other = CgroupReader::Open(layout, "c");
+    ASSERT_TRUE(other.ok());
+    EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 6);
+    moved = std::move(*other);  // the overwritten reader's fds are released
+    EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 3);
+  }
+  EXPECT_EQ(CgroupDirFdsInUse(), dirs_before);
+  EXPECT_EQ(KeptFileFdsCap(), cap_before);
+}
+
 TEST_F(CgroupReaderTempTest, HybridReadsCpuacctOnlyWithoutAUnifiedCpuStat) {
   tree_.Write("unified/c/cgroup.procs", "");
   tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
