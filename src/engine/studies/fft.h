@@ -22,14 +22,14 @@ size_t NextPowerOfTwo(size_t n);
 
 /// In-place discrete Fourier transform of `data`, whose size must be a power of two (>= 1).
 /// Forward: X[k] = sum_t x[t] e^{-2 pi i k t / N}. Inverse: the same with +i and divided by N, so
-/// Inverse(Forward(x)) == x up to rounding. Not thread-safe only in the sense that it mutates
-/// `data`; it keeps no global state.
+/// Inverse(Forward(x)) == x up to rounding. Thread-safe: the only state is a per-thread cache of
+/// the twiddle table for the last size used (16 bytes per point).
 void Fft(std::span<Complex> data, bool inverse);
 
 /// Circular-free autocorrelations of two real signals of equal length n with one complex FFT pair:
 /// out_a[k] = sum_t a[t] a[t+k] and out_b[k] = sum_t b[t] b[t+k] for k in [0, max_lag]
 /// (sums over t with t+k < n; lags >= n are 0). REQUIRES: a.size() == b.size().
-/// Keeps a per-thread scratch buffer of 16 bytes per padded point between calls (no shared state).
+/// Thread-safe; keeps a per-thread scratch buffer of 16 bytes per padded point between calls.
 /// If `power_a` is not null it receives |A[k]|^2 for k in [0, N/2], the power spectrum of `a`
 /// zero-padded to N = NextPowerOfTwo(n + max_lag) (bin k is frequency k / N cycles per sample).
 void AutocorrelatePair(std::span<const double> a, std::span<const double> b, size_t max_lag,
