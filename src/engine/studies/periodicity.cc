@@ -44,7 +44,8 @@ constexpr double kRefineSearch = 0.10;
 constexpr double kMaxRefineShift = 0.05;
 // A period's spectral line must carry at least this many times the power expected from noise
 // at that frequency. For white noise the ratio is exponentially distributed, so 10 is exceeded
-// by chance once in 22,000 frequencies; genuine periods on the labelled set score in the hundreds.
+// by chance once in 22,000 frequencies. On the labelled set the reported periods score above 200
+// and the rejected alignments of two periods below 4.
 constexpr double kMinSpectralSnr = 10;
 // Hann's main lobe spans +-2 frequency bins (1 / len each) and its highest sidelobe peaks near
 // 2.4 bins, so spectral lines closer than 3 bins are one line seen twice.
