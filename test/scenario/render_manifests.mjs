@@ -107,6 +107,8 @@ const memBytes = (q) => {
 const names = readdirSync(root).filter((d) => existsSync(join(root, d, "scenario.json"))).sort();
 if (names.length !== 7) fail(`expected 7 scenarios, found ${names.join(", ")}`);
 const run = "zz34yx78", tag = "t-2026.11";
+let havePyYaml = false;
+try { execFileSync("python3", ["-c", "import yaml"], { stdio: "ignore" }); havePyYaml = true; } catch {}
 for (const name of names) {
   const where = (msg) => `${name}: ${msg}`;
   const text = execFileSync(fgm, ["scenario", "render", name, "--run-id", run, "--image-tag", tag,
@@ -152,7 +154,13 @@ for (const name of names) {
     }
   }
   if (!text.includes(`fgm-workload:${tag}`)) fail(where("no container uses the workload image"));
-  console.log(`ok: ${name}: ${docs.length} objects, ${deployments.length} Deployments`);
+  // A real YAML parser must read exactly what the subset parser read (PyYAML, when installed).
+  if (havePyYaml) {
+    const theirs = execFileSync("python3", ["-c", "import json, sys, yaml; json.dump(list(yaml.safe_load_all(sys.stdin)), sys.stdout)"],
+      { input: text, encoding: "utf8" });
+    if (JSON.stringify(JSON.parse(theirs)) !== JSON.stringify(docs)) fail(where("PyYAML reads the manifest differently"));
+  }
+  console.log(`ok: ${name}: ${docs.length} objects, ${deployments.length} Deployments${havePyYaml ? " (PyYAML agrees)" : ""}`);
 }
 // A bad tag is refused with a clear message, not rendered.
 try {

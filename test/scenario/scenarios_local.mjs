@@ -42,6 +42,11 @@ for (const [name, run] of Object.entries(runs)) {
   if (!/^[a-z][a-z0-9]{7}$/.test(run)) fail(`${name}: run id ${JSON.stringify(run)} is not 8 characters`);
 }
 const monitorPid = JSON.parse(readFileSync(join(state, "monitor.json"), "utf8")).pid;
+// `logs -f` streams every instance's lines and ends by itself when the run ends.
+const follower = spawn(fgm, ["scenario", "logs", runs["crash-loop"], "-c", "app", "-f"], { env, stdio: ["ignore", "pipe", "inherit"] });
+let followed = "";
+follower.stdout.on("data", (d) => { followed += d; });
+const followerDone = new Promise((r) => follower.on("exit", r));
 
 // ---- while running: status, logs, real SQL in PostgreSQL
 await sleep(Math.max(0, (seconds - 25) * 1000 - (Date.now() - t0)));
@@ -70,6 +75,12 @@ while (Date.now() < deadline) {
   if (!active.length && !existsSync(join(state, "monitor.json"))) break;
   await sleep(200);
 }
+
+const followerCode = await Promise.race([followerDone, sleep(10_000).then(() => "still running")]);
+const starts = (followed.match(/crash: starting/g) ?? []).length;
+if (followerCode === 0 && starts >= 3) ok(`logs -f: followed ${starts} instances of crash-loop and ended with the run`);
+else fail(`logs -f: exit ${followerCode}, ${starts} starts seen:\n${followed.slice(0, 400)}`);
+follower.kill();
 
 // ---- nothing left behind
 for (const [name, run] of Object.entries(runs)) {
@@ -203,6 +214,38 @@ const events = async (name, where = "true") => q(`SELECT epoch_ms(time) AS t, co
     fail(`periodic-spikes: ${e.message}`);
   } finally {
     viewer.kill("SIGTERM");
+  }
+}
+
+// scenario export: a working .parquet (DuckDB reads it: only this run's rows) and .html. An fgm
+// built without emscripten cannot write the HTML (fgm export says so); then only the Parquet half
+// is checked, and the log says why.
+{
+  const out = join(state, "export", "crash-loop");
+  const exportRun = (...extra) => execFileSync(fgm, ["scenario", "export", runs["crash-loop"], "-o", out, ...extra],
+    { env, encoding: "utf8", stdio: ["ignore", "inherit", "pipe"] });
+  let html = null;
+  try {
+    exportRun();
+    html = readFileSync(`${out}.html`, "utf8");
+  } catch (e) {
+    if (/without the WebAssembly engine/.test(String(e.stderr))) {
+      console.log(`note: ${String(e.stderr).trim()} -> checking the Parquet export only`);
+      try { exportRun("--no-html"); } catch (e2) { fail(`scenario export --no-html: ${e2.stderr ?? e2.message}`); }
+    } else fail(`scenario export: ${e.stderr ?? e.message}`);
+  }
+  try {
+    const [r] = await q(`SELECT count(*)::BIGINT AS n, count(DISTINCT namespace)::BIGINT AS namespaces, any_value(namespace) AS ns
+      FROM read_parquet('${out}.parquet')`);
+    if (Number(r.n) > 0 && Number(r.namespaces) === 1 && r.ns === ns("crash-loop")) {
+      ok(`scenario export: ${r.n} rows of ${r.ns} in ${out}.parquet`);
+    } else fail(`scenario export: ${JSON.stringify(r)}`);
+    if (html !== null) {
+      if (html.length > 10_000 && /<html/i.test(html)) ok(`scenario export: ${(html.length / 1024).toFixed(0)} KiB of HTML`);
+      else fail(`scenario export: html is ${html.length} bytes`);
+    }
+  } catch (e) {
+    fail(`scenario export: ${e.message}`);
   }
 }
 

@@ -45,6 +45,7 @@ struct ScenarioArgs {
   std::string output;
   bool follow = false;
   bool no_monitor = false;
+  bool no_html = false;
 };
 
 int Fail(const char* what, const Status& status) {
@@ -371,6 +372,7 @@ void AddScenarioCommand(CLI::App& app, int* exit_code) {
   common(exp);
   exp->add_option("RUN", a->run, "Run id (default: the latest)");
   exp->add_option("-o,--output", a->output, "Output name (default fgm-run-RUN)");
+  exp->add_flag("--no-html", a->no_html, "Write NAME.parquet only");
   CLI::App* root = &app;
   exp->callback([a, exit_code, root] { *exit_code = Export(*a, root); });
 
