@@ -31,7 +31,8 @@ struct HtmlAssets {
   std::string index_html;  // the viewer's index.html (references app.js / app.css)
   std::string app_js;      // the UI bundle
   std::string app_css;
-  std::string engine_js;  // the single-file (wasm inlined) engine module, or "" (no engine)
+  std::string engine_js;    // the engine's emscripten loader (defines createFgmEngine)
+  std::string engine_wasm;  // the engine's WebAssembly binary
 };
 
 struct ExportOptions {

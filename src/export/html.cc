@@ -116,6 +116,7 @@ std::string AssembleHtml(const HtmlAssets& assets, std::string_view gzip_parquet
   }
   std::string style = "<style>" + EscapeClosingTag(assets.app_css, "style") + "</style>";
   nlohmann::json info_json = {{"title", info.title},
+                              {"version", info.version},
                               {"from_ms", info.from_ms},
                               {"to_ms", info.to_ms},
                               {"encoding", "gzip+base64"}};

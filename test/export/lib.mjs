@@ -21,7 +21,7 @@ export function makeChecker() {
 /// fgm generate-bench-data with a fixed start and seed (deterministic data).
 export function generate(fgm, out, { duration = "30m", containers = 5, start = 1767306600, seed = 7 } = {}) {
   execFileSync(fgm, ["generate-bench-data", "--duration", duration, "--containers", String(containers),
-    "--start", String(start), "--seed", String(seed), "-o", out], { stdio: ["ignore", "ignore", "inherit"] });
+    "--start", String(start), "--seed", String(seed), "-o", out], { stdio: ["ignore", "ignore", "pipe"] });
 }
 
 /// fgm export; returns { stdout, stderr, status }.
