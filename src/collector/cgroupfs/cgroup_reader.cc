@@ -97,6 +97,9 @@ constexpr bool kSlow = true;
 // On hybrid hosts the unified cpu.stat gives exact usage/user/system, so v1 cpuacct.usage and
 // cpuacct.stat are read only where it is missing or did not parse (pure v1 hosts).
 constexpr int kUnifiedCpuStat = 0;
+// cgroup.events "populated" is used only on pure v2 hosts (sampler.cc): on hybrid hosts a
+// runtime may leave the controller-less unified cgroup empty, so it is not read there at all.
+constexpr int kCgroupEvents = 20;
 constexpr int kIoServiceBytesRecursive = 33;
 constexpr int kIoServicedRecursive = 34;
 
@@ -472,6 +475,7 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
             "blkio.throttle.io_service_bytes_recursive");
   FGM_CHECK(std::string_view(kFiles[kIoServicedRecursive].name) ==
             "blkio.throttle.io_serviced_recursive");
+  FGM_CHECK(std::string_view(kFiles[kCgroupEvents].name) == "cgroup.events");
   FGM_CHECK(std::string_view(kFiles[kUnifiedCpuStat].name) == "cpu.stat" &&
             kFiles[kUnifiedCpuStat].hierarchy == Hierarchy::kUnified);
   CgroupReader r;
@@ -480,6 +484,7 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
   r.relative_path_ = TrimSlashes(relative_path);
   r.dir_fds_.fill(-1);
   r.files_.resize(kNumFiles);
+  if (layout.mode != CgroupMode::kV2) r.files_[kCgroupEvents].skip = true;
 
   std::array<std::string, kNumHierarchies> roots;
   if (layout.mode != CgroupMode::kV1) roots[0] = layout.unified_root;
@@ -595,7 +600,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
     if (dir_fd(spec.hierarchy) < 0) continue;
     if (spec.fallback_for >= 0 && read_ok[static_cast<size_t>(spec.fallback_for)]) continue;
     FileState& state = files_[i];
-    if (state.absent_until_read > reads_) continue;
+    if (state.skip || state.absent_until_read > reads_) continue;
     const bool use_cached = spec.slow && state.cached_valid && reads_ < state.next_read;
     if (!use_cached) {
       Status s = ReadOne(i, spec.hierarchy, spec.name);

@@ -103,7 +103,7 @@ struct CgroupSnapshot {
   std::optional<PressureStat> io_pressure;
   std::optional<PressureStat> irq_pressure;
 
-  /// v2 cgroup.events "populated": any process in this cgroup or below.
+  /// v2 cgroup.events "populated": any process in this cgroup or below. Pure v2 hosts only.
   std::optional<bool> populated;
 
   CgroupV1Extras v1;
@@ -212,6 +212,7 @@ class CgroupReader {
   };
 
   struct FileState {
+    bool skip = false;              ///< never read with this layout
     int64_t absent_until_read = 0;  ///< skip this file until reads_ reaches this (0 = read it)
     KeptFd fd;                      ///< keep_files_open only
     /// Slow files (limits, peaks): the last text read, re-applied until reads_ reaches next_read.

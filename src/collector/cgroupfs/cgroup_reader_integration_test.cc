@@ -319,7 +319,10 @@ TEST_F(RealCgroupTest, CpuBurnerUnderQuarterCoreQuotaReads250Millicores) {
     const uint64_t stall = b.cpu_pressure->some->total - a.cpu_pressure->some->total;
     std::printf("cpu.pressure some total grew by %.3f s\n", static_cast<double>(stall) / 1e6);
     EXPECT_GT(stall, 500'000u);
-    EXPECT_EQ(b.populated, true);
+    // cgroup.events is read on pure v2 hosts only (sampler.cc uses it there alone).
+    if (layout_.mode == CgroupMode::kV2) {
+      EXPECT_EQ(b.populated, true);
+    }
   }
   EXPECT_GT(b.read_latency_ns, 0);
 }
