@@ -432,7 +432,16 @@ ApiResponse Events(Engine& engine, const QueryParams& p) {
       w.Int(e.time_ms);
       w.Key("container");
       w.String(e.container);
-      WriteContainerRef(w, e.info);
+      if (e.info) {
+        WriteContainerRef(w, e.info);
+      } else {
+        w.Key("container_name");
+        w.String(e.container_name);
+        w.Key("pod_name");
+        w.String(e.pod_name);
+        w.Key("namespace");
+        w.String(e.namespace_name);
+      }
       w.Key("type");
       w.String(e.type);
       w.Key("exit_code");

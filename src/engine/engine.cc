@@ -460,6 +460,29 @@ Result<std::vector<Event>> Engine::QueryEvents(const std::vector<std::string>& c
       FGM_RETURN_IF_ERROR(read_opt(signal_col, &signals));
       FGM_RETURN_IF_ERROR(read_opt(reason_col, &reasons));
       FGM_RETURN_IF_ERROR(read_opt(message_col, &messages));
+      // Label columns of this row group, read only if an event has no container instance.
+      static constexpr std::string_view kEventLabels[] = {
+          "container_id", "cgroup_path", "container_name", "pod_name", "namespace"};
+      parquet::ColumnBatch label_batches[std::size(kEventLabels)];
+      std::vector<int64_t> label_index[std::size(kEventLabels)];
+      bool labels_read = false;
+      auto read_labels = [&]() -> Status {
+        for (size_t c = 0; c < std::size(kEventLabels); ++c) {
+          int col = schema.FindColumn(kEventLabels[c]);
+          if (col < 0 || schema.columns[col].type != parquet::PhysicalType::kByteArray) continue;
+          FGM_RETURN_IF_ERROR(reader.ReadColumnChunk(rg, col, &label_batches[c], &buffers));
+          label_index[c].assign(label_batches[c].num_rows, -1);
+          int64_t next = 0;
+          for (size_t row = 0; row < label_batches[c].num_rows; ++row) {
+            if (!label_batches[c].IsNull(row)) label_index[c][row] = next++;
+          }
+        }
+        return OkStatus();
+      };
+      auto LabelAt = [&](size_t c, size_t row) -> std::string {
+        if (row >= label_index[c].size() || label_index[c][row] < 0) return "";
+        return std::string(label_batches[c].bytes[static_cast<size_t>(label_index[c][row])]);
+      };
       // Dense indexes, advanced row by row.
       size_t ti = 0, ci = 0, si = 0, ri = 0, mi = 0;
       auto run_it = std::lower_bound(file.runs.begin(), file.runs.end(), rg,
@@ -483,16 +506,28 @@ Result<std::vector<Event>> Engine::QueryEvents(const std::vector<std::string>& c
                run_it->end <= static_cast<int64_t>(r)) {
           ++run_it;
         }
-        if (run_it == file.runs.end() || run_it->row_group != rg ||
-            run_it->begin > static_cast<int64_t>(r)) {
-          continue;  // an event without a container instance
-        }
-        const std::string& id = file.containers[static_cast<size_t>(run_it->container)].id;
-        if (!wanted.empty() && !wanted.count(id)) continue;
+        bool in_run = run_it != file.runs.end() && run_it->row_group == rg &&
+                      run_it->begin <= static_cast<int64_t>(r);
         Event e;
         e.time_ms = t;
-        e.container = id;
-        auto info = index_.containers().find(id);
+        if (in_run) {
+          e.container = file.containers[static_cast<size_t>(run_it->container)].id;
+        } else {
+          // An event of a container whose cgroup was already gone (an exit reported by the
+          // runtime or the API server): no inode, so its own label columns say who it was.
+          if (!labels_read) {
+            FGM_RETURN_IF_ERROR(read_labels());
+            labels_read = true;
+          }
+          e.container = LabelAt(0, r);
+          if (e.container.empty()) e.container = LabelAt(1, r);
+          if (e.container.empty()) continue;  // nobody to attach it to
+          e.container_name = LabelAt(2, r);
+          e.pod_name = LabelAt(3, r);
+          e.namespace_name = LabelAt(4, r);
+        }
+        if (!wanted.empty() && !wanted.count(e.container)) continue;
+        auto info = index_.containers().find(e.container);
         e.info = info == index_.containers().end() ? nullptr : &info->second;
         e.type = std::string(types.bytes[t_i]);
         if (has_code) e.exit_code = codes.int64s[c_i];

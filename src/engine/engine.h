@@ -64,7 +64,8 @@ struct SeriesResult {
 struct Event {
   int64_t time_ms = 0;
   std::string container;
-  const ContainerInfo* info = nullptr;
+  const ContainerInfo* info = nullptr;  // null for a container that never had metric rows
+  std::string container_name, pod_name, namespace_name;  // from the event row when info is null
   std::string type, reason, message;
   std::optional<int64_t> exit_code, signal;
 };

@@ -378,6 +378,16 @@ TEST_F(EngineTest, EventsComeWithTheirContainer) {
       ev.SetString(Col("event_reason"), "OOMKilled");
       ev.SetInt(Col("event_exit_code"), 137);
       (*w)->Append(ev);
+      // An exit reported after the cgroup was gone: no inode, only the event row's own labels.
+      Row gone;
+      gone.SetTime(clock.WallNs());
+      gone.SetString(Col("kind"), "event");
+      gone.SetString(Col("container_id"), "gone");
+      gone.SetString(Col("container_name"), "batch");
+      gone.SetString(Col("namespace"), "jobs");
+      gone.SetString(Col("event_type"), "exit");
+      gone.SetInt(Col("event_exit_code"), 1);
+      (*w)->Append(gone);
     }
     (*w)->Poll();
     clock.AdvanceNs(kNanosPerSecond);
@@ -387,20 +397,28 @@ TEST_F(EngineTest, EventsComeWithTheirContainer) {
   Engine& e = *engine;
   auto events = e.QueryEvents({}, kT0Ms, kT0Ms + 60'000);
   ASSERT_TRUE(events.ok()) << events.error().ToString();
-  ASSERT_EQ(events->size(), 1u);
-  EXPECT_EQ((*events)[0].time_ms, kT0Ms + 12'000);
-  EXPECT_EQ((*events)[0].container, "a");
-  EXPECT_EQ((*events)[0].type, "oom_kill");
-  EXPECT_EQ((*events)[0].reason, "OOMKilled");
-  EXPECT_EQ((*events)[0].exit_code, 137);
-  EXPECT_FALSE((*events)[0].signal);
-  ApiResponse api = HandleApiRequest(e, "/api/events", {{"range", "all"}});
+  ASSERT_EQ(events->size(), 2u);
+  const Event& oom = (*events)[0].type == "oom_kill" ? (*events)[0] : (*events)[1];
+  const Event& exit = (*events)[0].type == "oom_kill" ? (*events)[1] : (*events)[0];
+  EXPECT_EQ(oom.time_ms, kT0Ms + 12'000);
+  EXPECT_EQ(oom.container, "a");
+  EXPECT_EQ(oom.reason, "OOMKilled");
+  EXPECT_EQ(oom.exit_code, 137);
+  EXPECT_FALSE(oom.signal);
+  EXPECT_EQ(exit.container, "gone");
+  EXPECT_EQ(exit.exit_code, 1);
+  ApiResponse api = HandleApiRequest(e, "/api/events", {{"range", "all"}, {"containers", "a"}});
   EXPECT_EQ(api.status, 200);
   EXPECT_EQ(api.body,
             "{\"events\":[{\"time_ms\":" + std::to_string(kT0Ms + 12'000) +
                 ",\"container\":\"a\",\"container_name\":\"web\",\"pod_name\":\"\","
                 "\"namespace\":\"\",\"type\":\"oom_kill\",\"exit_code\":137,\"signal\":null,"
                 "\"reason\":\"OOMKilled\",\"message\":null}]}");
+  ApiResponse all = HandleApiRequest(e, "/api/events", {{"range", "all"}});
+  EXPECT_NE(all.body.find("\"container\":\"gone\",\"container_name\":\"batch\",\"pod_name\":\"\","
+                          "\"namespace\":\"jobs\",\"type\":\"exit\",\"exit_code\":1"),
+            std::string::npos)
+      << all.body;
   // Metric queries are not disturbed by the event row at the same tick.
   SeriesResult r = Query(e, "memory_usage_bytes", {"a"}, 0, 30);
   EXPECT_EQ(r.series[0].t.size(), 30u);
