@@ -9,6 +9,8 @@ import { openExportedEngine } from "./wasm_engine";
 const root = document.getElementById("app")!;
 openExportedEngine(document)
   .then(({ engine, info }) => {
+    // Startup breakdown for the export benchmark (docs/benchmarks.md): engine ready vs first chart.
+    performance.mark("fgm-engine-ready");
     if (info.title) document.title = `${info.title} - FGM export`;
     return new App(root, engine).start();
   })
