@@ -61,6 +61,7 @@ export class App {
   private dataBounds: [number, number] | null = null;
   private refreshSeq = 0;
   private refetchTimer: number | undefined;
+  private inFlight = 0;
   private liveTimer: number | undefined;
   private lastRelativeRange = "1h";
   private overview: uPlot | null = null;
@@ -479,8 +480,16 @@ export class App {
   private commit(delayMs = 0): void {
     this.pushUrl();
     clearTimeout(this.refetchTimer);
-    if (delayMs) this.refetchTimer = window.setTimeout(() => void this.refresh(), delayMs);
-    else void this.refresh();
+    this.refetchTimer = undefined;
+    if (delayMs) {
+      this.refetchTimer = window.setTimeout(() => {
+        this.refetchTimer = undefined;
+        void this.refresh();
+      }, delayMs);
+      this.updateBusy();
+    } else {
+      void this.refresh();
+    }
   }
 
   private pushUrl(): void {
@@ -516,6 +525,24 @@ export class App {
 
   /// Refetches everything for the current state. Later calls win: stale answers are dropped.
   async refresh(quiet = false): Promise<void> {
+    this.inFlight++;
+    this.updateBusy();
+    try {
+      await this.refreshNow(quiet);
+    } finally {
+      this.inFlight--;
+      this.updateBusy();
+    }
+  }
+
+  /// body[data-busy] is "1" while a refetch is pending or running: tests and benchmarks wait on it,
+  /// and the header could show a spinner from it.
+  private updateBusy(): void {
+    const busy = this.inFlight > 0 || this.refetchTimer !== undefined;
+    document.body.dataset.busy = busy ? "1" : "0";
+  }
+
+  private async refreshNow(quiet: boolean): Promise<void> {
     const seq = ++this.refreshSeq;
     const t0 = performance.now();
     const sel = this.selection();
@@ -540,8 +567,8 @@ export class App {
     if (seq !== this.refreshSeq) return;
     const h = await health;
     if (h?.newest_ms && this.filters) this.filters.to_ms = Math.max(this.filters.to_ms ?? 0, h.newest_ms);
-    void this.refreshOverview(seq);
     this.timings.lastRefreshMs = performance.now() - t0;
+    await this.refreshOverview(seq);
   }
 
   private async refreshPanel(entry: { spec: PanelSpec; view: Panel }, seq: number, sel: Selection, eventsP?: Promise<import("./engine").EventInfo[]>): Promise<void> {

@@ -435,6 +435,8 @@ export class Panel {
   private renderStudy(): void {
     const d = this.data;
     this.studyEl.replaceChildren();
+    // Which study the text below belongs to (tests wait on it after switching studies).
+    this.studyEl.dataset.study = d?.study?.study ?? (d?.studyError ? "error" : "");
     if (!d) return;
     if (d.studyError) {
       this.studyEl.append(el("div", { class: "study-error" }, [d.studyError]));

@@ -8,7 +8,7 @@ interface Scale {
   suffix: string;
 }
 
-type Family = "cores" | "bytes" | "bytes_rate" | "us_rate" | "rate" | "percent" | "plain";
+type Family = "cores" | "bytes" | "bytes_rate" | "us_rate" | "us" | "rate" | "percent" | "ratio" | "plain";
 
 export function unitFamily(unit: string): Family {
   switch (unit) {
@@ -25,10 +25,15 @@ export function unitFamily(unit: string): Family {
     case "ops/s":
     case "1/s":
       return "rate";
+    case "us":
+    case "µs":
+      return "us";
     case "%":
     case "percent":
     case "pct":
       return "percent";
+    case "ratio":
+      return "ratio";
     default:
       return "plain";
   }
@@ -59,8 +64,15 @@ function scaleFor(family: Family, unit: string, mag: number): Scale {
       while (i < kSi.length - 1 && mag >= 1000 ** (i + 1)) i++;
       return { div: 1000 ** i, suffix: ` ${kSi[i]}ops/s` };
     }
+    case "us":
+      if (mag >= 1e6) return { div: 1e6, suffix: " s" };
+      if (mag >= 1e3) return { div: 1e3, suffix: " ms" };
+      return { div: 1, suffix: " µs" };
     case "percent":
       return { div: 1, suffix: "%" };
+    case "ratio":
+      // 0..1 shares (throttled periods, usage/limit) read as percentages.
+      return { div: 0.01, suffix: "%" };
     default: {
       let i = 0;
       while (i < kSi.length - 1 && mag >= 1000 ** (i + 1)) i++;
@@ -127,7 +139,10 @@ export function unitLabel(unit: string): string {
       return "µs/s";
     case "rate":
       return "ops/s";
+    case "us":
+      return "µs";
     case "percent":
+    case "ratio":
       return "%";
     default:
       return unit;

@@ -30,6 +30,8 @@ const kUnitSuffix = {
   "us/s": /\d (µs|ms|s)\/s$/,
   "count/s": /ops\/s$/,
   "%": /%$/,
+  ratio: /%$/,
+  us: /\d (µs|ms|s)$/,
 };
 
 const started = Date.now();
@@ -66,6 +68,7 @@ async function main() {
   watch(page);
 
   // ---- 1. default view: 5 panels with data, units on axes ----
+  step("1. default view");
   await page.goto(url);
   await waitCharts(page, 5);
   const metrics = await page.evaluate(() => fetch("/api/metrics").then((r) => r.json()).then((j) => j.metrics));
@@ -75,6 +78,7 @@ async function main() {
   assert.deepEqual(panelMetrics, metrics.slice(0, 5).map((m) => m.name), "default panels are the first five metrics");
 
   // ---- 2. metric picker: "/" focuses, typing ranks, arrows + Enter add, Esc closes ----
+  step("2. metric picker");
   const target = metrics.find((m) => /memory/.test(m.name) && !panelMetrics.includes(m.name)) ?? metrics[5] ?? metrics[0];
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("metric-search")), true, "/ focuses the metric search");
@@ -97,6 +101,7 @@ async function main() {
   await checkPanels(page, "added-panel", unitOf);
 
   // ---- 3. legend: click isolates, click again shows all ----
+  step("3. legend");
   const rows = await page.$$(".panel:first-child .legend-row");
   assert.ok(rows.length >= 2, "first panel lists several containers");
   await rows[1].click();
@@ -109,6 +114,7 @@ async function main() {
   await page.waitForFunction(() => !document.querySelector(".legend-row.dim"));
 
   // ---- 4. synced crosshair + tooltip ----
+  step("4. synced crosshair + tooltip");
   const over = await page.$(".panel:first-child .u-over");
   const box = await over.boundingBox();
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
@@ -118,6 +124,7 @@ async function main() {
   await shot(page, "crosshair");
 
   // ---- 5. range picker: relative, then absolute ----
+  step("5. range picker");
   await page.click('button.range[data-range="5m"]');
   await waitRefresh(page);
   let w = await windowOf(page);
@@ -140,6 +147,7 @@ async function main() {
   await checkPanels(page, "absolute", unitOf);
 
   // ---- 6. drag-to-zoom, wheel zoom, double click resets, overview navigator ----
+  step("6. zoom and overview");
   await page.click('button.range[data-range="all"]');
   await waitRefresh(page);
   const before = await windowOf(page);
@@ -181,6 +189,7 @@ async function main() {
   await shot(page, "overview-zoom");
 
   // ---- 7. container filters: namespace, QoS, name search, labels, and the empty state ----
+  step("7. container filters");
   await page.click('button.range[data-range="all"]');
   await waitRefresh(page);
   const countAll = await containerCount(page);
@@ -203,7 +212,7 @@ async function main() {
   }
   const firstName = await page.$eval(".panel:first-child .legend-row .name", (n) => n.textContent.split("/").pop().split(" ")[0]);
   await page.fill(".name-search", firstName);
-  await waitRefresh(page, 400);
+  await waitRefresh(page);
   assert.match(page.url(), /q=/);
   const names = await page.$$eval(".panel:first-child .legend-row .name", (n) => n.map((x) => x.textContent));
   assert.ok(names.length >= 1 && names.every((n) => n.includes(firstName)), `name search keeps only ${firstName} (${names})`);
@@ -211,7 +220,7 @@ async function main() {
   const labelKeys = await page.$$eval(".label-key option", (o) => o.map((x) => x.value).filter(Boolean));
   if (labelKeys.length) {
     await page.fill(".name-search", "");
-    await waitRefresh(page, 400);
+    await waitRefresh(page);
     await page.selectOption(".label-key", labelKeys[0]);
     const vals = await page.$$eval(".label-value option", (o) => o.map((x) => x.value).filter(Boolean));
     await page.selectOption(".label-value", vals[0]);
@@ -221,7 +230,7 @@ async function main() {
     await waitRefresh(page);
   }
   await page.fill(".name-search", "no-such-container-zz");
-  await waitRefresh(page, 400);
+  await waitRefresh(page);
   await page.waitForSelector(".banner.empty:not([hidden])");
   await page.waitForSelector(".panel-state.empty");
   assert.match(await page.$eval(".panel-state.empty", (e) => e.textContent), /Try a wider range|clear the container filters/);
@@ -230,6 +239,7 @@ async function main() {
   await waitCharts(page, 6);
 
   // ---- 8. events on every panel ----
+  step("8. events on every panel");
   const events = await page.evaluate(() => fetch("/api/events?range=all").then((r) => r.json()).then((j) => j.events));
   if (events.length) {
     const perPanel = await page.$$eval(".panel", (ps) => ps.map((p) => p.querySelectorAll(".marker.event").length));
@@ -242,18 +252,19 @@ async function main() {
   await shot(page, "events");
 
   // ---- 9. studies: periodicity, change points, trend, correlations -> new panel ----
+  step("9. studies");
   const studyIds = await page.$$eval(".panel:first-child .study-select option", (o) => o.map((x) => x.value).filter(Boolean));
   for (const id of ["periodicity", "changepoint", "trend"]) {
     if (!studyIds.includes(id)) continue;
     await page.selectOption(".panel:first-child .study-select", id);
-    await page.waitForSelector(".panel:first-child .study .study-summary, .panel:first-child .study .study-error", { timeout: 20000 });
+    await page.waitForSelector(`.panel:first-child .study[data-study="${id}"], .panel:first-child .study[data-study="error"]`, { timeout: 20000 });
     assert.equal(await page.$$eval(".panel:first-child .study-error", (e) => e.length), 0, `study ${id} ran`);
     assert.match(page.url(), new RegExp(`panel=[^&]*%3A${id}`));
     await shot(page, `study-${id}`);
   }
   if (studyIds.includes("correlation")) {
     await page.selectOption(".panel:first-child .study-select", "correlation");
-    await page.waitForSelector(".panel:first-child .corr-row, .panel:first-child .study-summary", { timeout: 20000 });
+    await page.waitForSelector('.panel:first-child .study[data-study="correlation"]', { timeout: 20000 });
     const corr = await page.$(".panel:first-child .corr-row");
     if (corr) {
       const n = await page.$$eval(".panel", (p) => p.length);
@@ -266,6 +277,7 @@ async function main() {
   }
 
   // ---- 10. group by instance vs name ----
+  step("10. group by instance vs name");
   await page.click('button.range[data-range="all"]');
   await waitRefresh(page);
   const byName = await page.$$eval(".panel:first-child .legend-row", (r) => r.length);
@@ -278,6 +290,7 @@ async function main() {
   await waitRefresh(page);
 
   // ---- 11. URL round trip: a copied link reproduces the view ----
+  step("11. URL round trip");
   await page.click(".copy-link");
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(copied, page.url());
@@ -292,6 +305,7 @@ async function main() {
   await page2.close();
 
   // ---- 12. themes ----
+  step("12. themes");
   await page.selectOption(".theme", "dark");
   await waitCharts(page, stateA.panels.length);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
@@ -304,6 +318,7 @@ async function main() {
   await page.selectOption(".theme", "auto");
 
   // ---- 13. live follow: polls every 2 s while the range is relative ----
+  step("13. live follow");
   await page.click('button.range[data-range="5m"]');
   await waitRefresh(page);
   let polls = 0;
@@ -317,6 +332,7 @@ async function main() {
   await page.uncheck(".live-toggle");
 
   // ---- 14. error states: unknown metric panel; unknown dashboard ----
+  step("14. error states");
   const p3 = await context.newPage();
   watch(p3);
   await p3.goto(url + "?panel=no_such_metric&panel=" + metrics[0].name);
@@ -330,11 +346,20 @@ async function main() {
   await shot(p3, "error-dashboard");
   await p3.close();
 
+  step("");
   if (problems.length) throw new Error(`browser reported problems:\n  ${problems.join("\n  ")}`);
   console.log(`ok: ${shotNo} screenshots in ${artifacts}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const expectFailures = new Set();
+
+let stepName = "";
+let stepStart = Date.now();
+function step(name) {
+  if (stepName) console.log(`  ${stepName}: ${((Date.now() - stepStart) / 1000).toFixed(1)} s`);
+  stepName = name;
+  stepStart = Date.now();
+}
 
 function watch(page) {
   page.on("console", (m) => {
@@ -367,10 +392,11 @@ async function waitCharts(page, n) {
   await waitRefresh(page, 0);
 }
 
-/// Waits for debounced refetches to settle: no request in flight and the state has applied.
-async function waitRefresh(page, settleMs = 300) {
+/// Waits until the app has no refetch pending or running (body[data-busy="0"]), then two frames.
+/// `settleMs` first lets input handlers that debounce (typing) schedule their refetch.
+async function waitRefresh(page, settleMs = 50) {
   if (settleMs) await page.waitForTimeout(settleMs);
-  await page.waitForLoadState("networkidle");
+  await page.waitForFunction(() => document.body.dataset.busy === "0", null, { timeout: 30000 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 

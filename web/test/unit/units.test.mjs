@@ -35,6 +35,11 @@ test("rates, percent, µs/s and missing values", () => {
   assert.equal(ui.formatValue(NaN, "bytes"), "—");
   assert.equal(ui.formatValue(-1536, "bytes"), "-1.5 KiB");
   assert.equal(ui.formatValue(5, "pids"), "5 pids");
+  assert.equal(ui.formatValue(7, "count"), "7");
+  assert.equal(ui.formatValue(0.25, "ratio"), "25%");
+  assert.equal(ui.formatValue(0.0123, "ratio"), "1.23%");
+  assert.equal(ui.formatValue(100000, "us"), "100 ms");
+  assert.equal(ui.formatValue(500, "us"), "500 µs");
 });
 
 test("axis ticks share one scale and step-based decimals", () => {
@@ -45,6 +50,8 @@ test("axis ticks share one scale and step-based decimals", () => {
   assert.deepEqual(ui.formatTicks([0, 512 * mib, 1024 * mib, 1536 * mib], "bytes"), ["0 GiB", "0.5 GiB", "1 GiB", "1.5 GiB"]);
   assert.deepEqual(ui.formatTicks([0, 0.25, 0.5], "%"), ["0%", "0.25%", "0.5%"]);
   assert.deepEqual(ui.formatTicks([], "%"), []);
+  assert.deepEqual(ui.formatTicks([0, 0.25, 0.5, 0.75, 1], "ratio"), ["0%", "25%", "50%", "75%", "100%"]);
+  assert.deepEqual(ui.formatTicks([0, 0.005, 0.01], "ratio"), ["0%", "0.5%", "1%"]);
 });
 
 test("byte axes step by powers of two of IEC units", () => {
