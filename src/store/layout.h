@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Where things live in an FGM dataset directory:
-//   <root>/session.json                                   the latest monitor run (config, host,
-//   version) <root>/.fgm/sessions/<run_id>.json                    every run's session
+//   <root>/session.json                          the latest monitor run (config, host, version)
+//   <root>/.fgm/sessions/<run_id>.json           every run's session
 //   <root>/.fgm/journal/<run_id>-<seq>.wal                write-ahead journals of open segments
 //   <root>/dt=YYYY-MM-DD/identifier=<id>/seg-<start>-<run_id>-<seq>.parquet   ~1 min segments
 //   <root>/dt=YYYY-MM-DD/identifier=<id>/metrics-<YYYYMMDDTHH>-<stamp>.parquet   hourly compactions
