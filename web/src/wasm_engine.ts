@@ -35,9 +35,11 @@ export class WasmEngine implements Engine {
   /// Instantiates the engine from its wasm bytes and opens it over one Parquet file. `version` is
   /// what /api/instance reports (the exporting fgm's version).
   static async create(create: CreateFgmEngine, wasmBinary: Uint8Array, parquet: Uint8Array, version: string): Promise<WasmEngine> {
+    performance.mark("fgm-engine-bytes");
     const mod = await create({ wasmBinary, print: () => {}, printErr: (s) => console.warn(`fgm engine: ${s}`) });
     mod.FS.mkdir(kDataDir);
     mod.FS.writeFile(`${kDataDir}/export.parquet`, parquet);
+    performance.mark("fgm-engine-instantiated");
     const open = mod.cwrap("fgm_engine_open", "number", ["string", "string"]);
     const files = open(kDataDir, version) as number;
     if (files < 1) throw new EngineError(500, "the embedded data could not be opened", "/");
@@ -74,11 +76,20 @@ export class WasmEngine implements Engine {
 
 /// Decodes base64 text and inflates it (gzip) with the browser's DecompressionStream.
 export async function gunzipBase64(text: string): Promise<Uint8Array> {
-  const bin = atob(text.trim());
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const bytes = decodeBase64(text.trim());
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/// Base64 to bytes: the native decoder where the browser has it (Uint8Array.fromBase64, ~10x faster
+/// than a JS loop over atob's output on a 20 MB page), else atob.
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> }).fromBase64;
+  if (native) return native(text);
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
 }
 
 /// What `fgm export` writes into #fgm-export-info.

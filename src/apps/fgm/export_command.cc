@@ -40,7 +40,8 @@ void AddExportCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--namespace", args->namespaces, "Comma-separated namespaces");
   cmd->add_option("--labels", args->labels, "Pod labels that must all match: k:v,k2:v2");
   cmd->add_option("--metrics", args->metrics,
-                  "Comma-separated metric columns (see `fgm schema`), or 'all' (default: all)");
+                  "Comma-separated metric columns (see `fgm schema`), or 'all' (default: the "
+                  "common set in docs/export.md)");
   cmd->add_option("--run", args->run_id, "Scenario run id: namespace fgm-run-RUN_ID");
   cmd->add_option("-o,--output", args->output, "Output name: writes NAME.parquet and NAME.html")
       ->required();
