@@ -547,10 +547,12 @@ export class App {
     const t0 = performance.now();
     const sel = this.selection();
     if (!quiet) for (const p of this.panels) if (this.metricByName.has(p.spec.metric)) p.view.setLoading();
-    const health = this.api.health().catch(() => null);
-    const containers = this.api.containers(sel).catch((e) => e as Error);
+    // Issued in the order the screen needs them (the engine queues requests): events and the
+    // charts first, then the container count and the newest-sample time.
     const eventsP = this.api.events(sel).catch(() => []);
     const panelsDone = Promise.all(this.panels.map((p) => this.refreshPanel(p, seq, sel, eventsP)));
+    const containers = this.api.containers(sel).catch((e) => e as Error);
+    const health = this.api.health().catch(() => null);
     const cs = await containers;
     if (seq !== this.refreshSeq) return;
     if (cs instanceof Error) {

@@ -34,11 +34,31 @@ export function buildQuery(path: string, params: Params = {}): string {
   return s ? `${path}?${s}` : path;
 }
 
+// Requests in flight at once. Browsers open up to 6 HTTP/1.1 connections per host, and each idle
+// keep-alive connection holds one of the viewer's few server threads until it times out (2 s), so
+// a 7-request refresh could wait seconds for a thread. 3 lanes keep a thread free for another tab;
+// every API answer takes milliseconds, so the queue costs nothing measurable.
+const kMaxConcurrentRequests = 3;
+
 /// Engine over HTTP, same origin as the page (the viewer serves both UI and API).
 export class HttpEngine implements Engine {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
   constructor(private readonly base = "") {}
 
   async request<T>(path: string, params?: Params): Promise<T> {
+    if (this.active >= kMaxConcurrentRequests) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await this.fetchJson<T>(path, params);
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async fetchJson<T>(path: string, params?: Params): Promise<T> {
     const url = this.base + buildQuery(path, params);
     let res: Response;
     try {

@@ -58,3 +58,34 @@ test("EngineError carries status and path", () => {
   assert.equal(e.path, "/api/study/x");
   assert.ok(e instanceof Error);
 });
+
+test("HttpEngine: JSON in, API errors as EngineError, at most 3 requests in flight", async () => {
+  const realFetch = globalThis.fetch;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const urls = [];
+  globalThis.fetch = async (url) => {
+    urls.push(url);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise((r) => setTimeout(r, 5));
+    inFlight--;
+    if (url.includes("bad")) return new Response(JSON.stringify({ error: "metric must be one of ..." }), { status: 400 });
+    if (url.includes("html")) return new Response("<html>", { status: 502 });
+    return new Response(JSON.stringify({ url }), { status: 200 });
+  };
+  try {
+    const e = new ui.HttpEngine("http://h");
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => e.request("/api/x", { i })));
+    assert.deepEqual(answers.map((a) => a.url), Array.from({ length: 10 }, (_, i) => `http://h/api/x?i=${i}`));
+    assert.equal(maxInFlight, 3);
+    await assert.rejects(e.request("/api/bad"), (err) => err instanceof ui.EngineError && err.status === 400 && /must be one of/.test(err.message));
+    await assert.rejects(e.request("/html"), (err) => err.status === 502 && /non-JSON/.test(err.message));
+    globalThis.fetch = async () => {
+      throw new TypeError("Failed to fetch");
+    };
+    await assert.rejects(e.request("/api/y"), (err) => err.status === 0 && /cannot reach the viewer/.test(err.message));
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
