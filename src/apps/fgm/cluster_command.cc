@@ -59,8 +59,9 @@ void AddKubectlFlags(CLI::App* cmd, ClusterArgs* a) {
 
 void AddClusterCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
-      "cluster", "Run FGM on a Kubernetes cluster: deploy the DaemonSet, check it, reach a node's "
-                 "viewer, collect every node's data (uses kubectl)");
+      "cluster",
+      "Run FGM on a Kubernetes cluster: deploy the DaemonSet, check it, reach a node's "
+      "viewer, collect every node's data (uses kubectl)");
   cmd->require_subcommand(1);
   auto a = std::make_shared<ClusterArgs>();
 
@@ -92,7 +93,8 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
     std::fputs(out->c_str(), stdout);
   });
 
-  auto* viewer = cmd->add_subcommand("viewer", "Reach a node's viewer through kubectl port-forward");
+  auto* viewer =
+      cmd->add_subcommand("viewer", "Reach a node's viewer through kubectl port-forward");
   viewer->require_subcommand(1);
   auto* start = viewer->add_subcommand("start", "Port-forward to a node's viewer (background)");
   AddKubectlFlags(start, a.get());
@@ -109,9 +111,10 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
       *exit_code = Fail("viewer start", s.error());
       return;
     }
-    std::printf("Viewer of node %s (pod %s): %s\n(kubectl port-forward pid %d; stop with `fgm "
-                "cluster viewer stop`)\n",
-                s->node.c_str(), s->pod.c_str(), s->url.c_str(), s->pid);
+    std::printf(
+        "Viewer of node %s (pod %s): %s\n(kubectl port-forward pid %d; stop with `fgm "
+        "cluster viewer stop`)\n",
+        s->node.c_str(), s->pod.c_str(), s->url.c_str(), s->pid);
   });
   auto* stop = viewer->add_subcommand("stop", "Stop the port-forward started by viewer start");
   stop->add_option("--state-dir", a->state_dir, "Where the port-forward is recorded");
@@ -134,8 +137,8 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
   collect->add_option("-o,--output-dir", a->output_dir, "Local directory")->required();
   collect->add_option("--node", a->node, "Only this node");
   collect->callback([a, exit_code] {
-    auto nodes = cluster::Collect(cluster::Kubectl(a->kubectl, a->context),
-                                  {a->output_dir, a->node});
+    auto nodes =
+        cluster::Collect(cluster::Kubectl(a->kubectl, a->context), {a->output_dir, a->node});
     if (!nodes.ok()) {
       *exit_code = Fail("collect", nodes.error());
       return;
@@ -152,11 +155,13 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
   });
 
   auto* probe = cmd->add_subcommand(
-      "probe", "Liveness check run inside the FGM pod: the monitor still writes (--data-dir) or "
-               "the viewer answers (--url); exit 0 when healthy");
+      "probe",
+      "Liveness check run inside the FGM pod: the monitor still writes (--data-dir) or "
+      "the viewer answers (--url); exit 0 when healthy");
   probe->add_option("--data-dir", a->data_dir, "Dataset the monitor writes");
   probe->add_option("--max-age", a->max_age, "Newest file must be younger than this");
-  probe->add_option("--url", a->url, "URL that must answer 200, e.g. http://127.0.0.1:8050/api/health");
+  probe->add_option("--url", a->url,
+                    "URL that must answer 200, e.g. http://127.0.0.1:8050/api/health");
   probe->add_option("--timeout", a->timeout, "For --url");
   probe->callback([a, exit_code] {
     if (a->data_dir.empty() == a->url.empty()) {

@@ -52,7 +52,8 @@ void AddKubeApiFlags(CLI::App* cmd, MonitorArgs* a) {
   cmd->add_option("--kube-api", a->kube.api_url,
                   "API server URL (https://...) instead of the in-cluster one");
   cmd->add_option("--kube-token-file", a->kube.token_file, "Bearer token file for --kube-api");
-  cmd->add_option("--kube-ca-file", a->kube.ca_file, "CA bundle that signs --kube-api's certificate");
+  cmd->add_option("--kube-ca-file", a->kube.ca_file,
+                  "CA bundle that signs --kube-api's certificate");
 }
 
 void AddCommonFlags(CLI::App* cmd, MonitorArgs* a) {
