@@ -50,24 +50,32 @@ function sql(spanMs) {
 const out = { data: dir, runs, metric, engine: "duckdb" };
 for (const [name, span] of [["1h", 3600e3], ["24h", 86400e3]]) {
   const q = sql(span);
-  const cold = [], warm = [];
+  const cold = [], warm = [], coldCpu = [], warmCpu = [];
+  // Process CPU (all DuckDB threads): comparable with fgm's single-thread CPU time.
+  const cpuMs = (u) => (u.user + u.system) / 1000;
   let rows = 0;
   for (let r = 0; r < runs; r++) {
     const con = await connect();
     let t = performance.now();
+    let c = process.cpuUsage();
     const res = await con.runAndReadAll(q);
     rows = res.getRows().length;
     cold.push(performance.now() - t);
+    coldCpu.push(cpuMs(process.cpuUsage(c)));
     if (r === 0) {
       for (let w = 0; w < runs; w++) {
         t = performance.now();
+        c = process.cpuUsage();
         (await con.runAndReadAll(q)).getRows();
         warm.push(performance.now() - t);
+        warmCpu.push(cpuMs(process.cpuUsage(c)));
       }
     }
   }
   out[`ts_${name}_cold_ms`] = Number(median(cold).toFixed(2));
   out[`ts_${name}_warm_ms`] = Number(median(warm).toFixed(2));
+  out[`ts_${name}_cold_cpu_ms`] = Number(median(coldCpu).toFixed(2));
+  out[`ts_${name}_warm_cpu_ms`] = Number(median(warmCpu).toFixed(2));
   out[`ts_${name}_rows`] = rows;
 }
 console.log(JSON.stringify(out));
