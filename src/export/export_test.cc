@@ -306,7 +306,15 @@ TEST_F(ExportDatasetTest, HtmlEmbedsAnUncompressedParquetWithTheSameRows) {
   EXPECT_FALSE(fs::exists(*root_ + "/out/none.parquet"));
   EXPECT_FALSE(fs::exists(*root_ + "/out/none.parquet.tmp"));
 
+  // The default metric set leaves raw CPU counters out (their per-second twins stay).
   o.namespaces.clear();
+  o.output = *root_ + "/out/default";
+  auto by_default = ExportDataset(o, nullptr);
+  ASSERT_TRUE(by_default.ok()) << by_default.error().ToString();
+  EXPECT_THAT(by_default->columns, ::testing::Contains("cpu_usage_millicores"));
+  EXPECT_THAT(by_default->columns, ::testing::Not(::testing::Contains("cpu_usage_usec")));
+
+  o.metrics = {"all"};
   o.output = *root_ + "/out/b";
   auto summary = ExportDataset(o, nullptr);
   ASSERT_TRUE(summary.ok()) << summary.error().ToString();
