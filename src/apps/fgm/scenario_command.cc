@@ -153,7 +153,7 @@ std::string Age(int64_t since_ms) {
   return buf;
 }
 
-int Status_(const ScenarioArgs& a) {
+int ShowStatus(const ScenarioArgs& a) {
   StateDir dir(a.state_dir);
   auto run = dir.ResolveRun(a.run);
   if (!run.ok()) return Fail("status", run.error());
@@ -354,7 +354,7 @@ void AddScenarioCommand(CLI::App& app, int* exit_code) {
   auto* status = cmd->add_subcommand("status", "Containers of a run: state, restarts, last exit");
   common(status);
   status->add_option("RUN", a->run, "Run id (default: the latest)");
-  status->callback([a, exit_code] { *exit_code = Status_(*a); });
+  status->callback([a, exit_code] { *exit_code = ShowStatus(*a); });
 
   auto* logs = cmd->add_subcommand("logs", "A run's container logs");
   common(logs);
