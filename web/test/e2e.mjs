@@ -6,7 +6,7 @@
 //   node web/test/e2e.mjs --fgm build/src/apps/fgm/fgm --artifacts build/webui-e2e
 // (--fake-ui DIR runs the same steps against web/test/fake_viewer.mjs, for UI development only.)
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -17,6 +17,18 @@ const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 const fgm = opt("--fgm");
 const fakeUi = opt("--fake-ui");
 const artifacts = path.resolve(opt("--artifacts", "webui-e2e"));
+// The dashboard under test (schema_version 1): templated namespace, label and name filters, a
+// from_containers range and two panels, one with a study.
+const kDashboard = {
+  schema_version: 1,
+  name: "e2e {{NS}}",
+  containers: { namespace: "{{NS}}", label_selector: "{{LABEL}}", name_pattern: "{{NAME}}" },
+  time_range: { mode: "from_containers", padding_seconds: 30 },
+  panels: [
+    { metric: "cpu_usage_millicores", title: "CPU in {{NS}}", study: "periodicity" },
+    { metric: "memory_working_set_bytes", title: "Working set" },
+  ],
+};
 // Whole-test budget: ctest's TIMEOUT is the hard stop; this one fails with a readable message.
 const kBudgetMs = 110_000;
 // A chart with data draws thousands of coloured pixels; axes and grid draw none. 200 is far
@@ -46,7 +58,8 @@ async function main() {
   let url;
   if (fakeUi) {
     const { startFakeViewer, makeDataset } = await import("./fake_viewer.mjs");
-    const v = await startFakeViewer({ uiDir: fakeUi, dataset: makeDataset({ containers: 8, hours: 1 }) });
+    kDashboard.panels[1].metric = "memory_usage_bytes";
+    const v = await startFakeViewer({ uiDir: fakeUi, dataset: makeDataset({ containers: 8, hours: 1 }), dashboards: { "e2e.json": kDashboard } });
     url = v.url;
     viewer = { fake: v.server };
   } else {
@@ -55,7 +68,10 @@ async function main() {
     // 20 minutes of the realistic scenario: restarts, OOM kills, periodic and leaking containers,
     // generated in a few seconds.
     await run(fgm, ["generate-bench-data", "--scenario", "realistic", "--duration", "20m", "--containers", "12", "-o", dataDir]);
-    const v = await startViewer(fgm, dataDir);
+    const dashDir = path.join(dataDir, "dashboards");
+    await mkdir(dashDir);
+    await writeFile(path.join(dashDir, "e2e.json"), JSON.stringify(kDashboard));
+    const v = await startViewer(fgm, dataDir, ["--dashboards", dashDir]);
     viewer = v;
     url = v.url;
   }
@@ -349,6 +365,34 @@ async function main() {
   assert.match(await p3.$eval(".state.error", (e) => e.textContent), /could not be opened/);
   await shot(p3, "error-dashboard");
   await p3.close();
+
+  // ---- 15. dashboards: templating, filters, from_containers range, panels; a missing variable ----
+  step("15. dashboard");
+  const all15 = await page.evaluate(() => fetch("/api/containers?range=all").then((r) => r.json()).then((j) => j.containers));
+  const pick = all15.find((c) => Object.keys(c.labels).length) ?? all15[0];
+  const [lk, lv] = Object.entries(pick.labels)[0] ?? ["", ""];
+  const matching = all15.filter((c) => c.namespace === pick.namespace && (!lk || c.labels[lk] === lv) && (c.container_name.includes(pick.container_name) || c.pod_name.includes(pick.container_name)));
+  const p4 = await context.newPage();
+  watch(p4);
+  const q = new URLSearchParams({ dashboard: "e2e", NS: pick.namespace, LABEL: lk ? `${lk}=${lv}` : "", NAME: pick.container_name });
+  await p4.goto(`${url}?${q}`);
+  await waitCharts(p4, 2);
+  assert.deepEqual(await p4.$$eval(".panel-title", (t) => t.map((x) => x.textContent)), [`CPU in ${pick.namespace}`, "Working set"]);
+  assert.equal(await p4.$eval(".panel:first-child .study-select", (s) => s.value), "periodicity");
+  assert.equal(await p4.title(), `e2e ${pick.namespace} — FGM viewer`);
+  const st = await p4.evaluate(() => window.__fgm.app.getState());
+  assert.deepEqual(st.filters.namespace, [pick.namespace]);
+  if (lk) assert.equal(st.filters.labels[lk], lv);
+  assert.deepEqual([...st.containers].sort(), matching.map((c) => c.id).sort(), "name_pattern selects the matching containers");
+  const lo = Math.min(...matching.map((c) => c.first_seen_ms)) - 30_000;
+  const hi = Math.max(...matching.map((c) => c.last_seen_ms)) + 30_000;
+  assert.deepEqual([st.from, st.to], [lo, hi], "from_containers range with 30 s padding");
+  await checkPanels(p4, "dashboard", unitOf);
+  await p4.goto(`${url}?dashboard=e2e&NS=x`);
+  await p4.waitForSelector(".state.error");
+  assert.match(await p4.$eval(".state.error", (e) => e.textContent), /\{\{LABEL\}\}.*LABEL=/s);
+  await shot(p4, "dashboard-missing-variable");
+  await p4.close();
 
   step("");
   if (problems.length) throw new Error(`browser reported problems:\n  ${problems.join("\n  ")}`);
