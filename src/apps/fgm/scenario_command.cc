@@ -236,10 +236,17 @@ int Logs(const ScenarioArgs& a) {
   const bool prefix = sources.size() > 1;
   auto drain = [&] {
     for (auto& s : sources) {
-      auto text = ReadFileToString(s.path);
-      if (!text.ok() || static_cast<off_t>(text->size()) <= s.offset) continue;
-      std::string chunk = s.partial + text->substr(static_cast<size_t>(s.offset));
-      s.offset = static_cast<off_t>(text->size());
+      // Only what was appended since the last read (logs of long runs grow).
+      auto fd = OpenReadOnly(s.path);
+      if (!fd.ok()) continue;
+      std::string chunk = s.partial;
+      char buf[64 << 10];
+      ssize_t n;
+      while ((n = ::pread(fd->get(), buf, sizeof buf, s.offset)) > 0) {
+        chunk.append(buf, static_cast<size_t>(n));
+        s.offset += n;
+      }
+      if (chunk.size() == s.partial.size()) continue;
       size_t end = chunk.rfind('\n');
       s.partial = end == std::string::npos ? chunk : chunk.substr(end + 1);
       if (end == std::string::npos) continue;
