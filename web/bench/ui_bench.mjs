@@ -5,7 +5,8 @@
 //   2. fuzzy metric search per keystroke over 10,000 names (the UI's FuzzyIndex, in the page);
 //   3. zoom/pan frame time with 5 panels: window change applied to every panel, to the next frame.
 // Medians over --runs runs.
-//   node web/bench/ui_bench.mjs --fgm build/src/apps/fgm/fgm [--data DIR] [--runs 7]
+//   node web/bench/ui_bench.mjs --fgm build/src/apps/fgm/fgm [--data DIR] [--runs 7] [--accept-encoding gzip]
+// (--accept-encoding overrides what Chromium offers, to separate the viewer's compression cost.)
 // (--fake-ui DIR uses web/test/fake_viewer.mjs instead of fgm viewer, for development.)
 import * as esbuild from "esbuild";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -46,6 +47,8 @@ if (opt("--fake-ui")) {
 }
 
 const browser = await launchChromium();
+const enc = opt("--accept-encoding");
+const ctxOpts = { viewport: { width: 1400, height: 1000 }, ...(enc ? { extraHTTPHeaders: { "Accept-Encoding": enc } } : {}) };
 const results = {};
 try {
   // ---- 1. first chart from navigation ----
@@ -54,12 +57,12 @@ try {
   // One warm-up navigation: the viewer's first query opens files and fills the OS page cache;
   // a user opening the viewer twice sees the warm numbers, and the cold one is reported apart.
   for (let i = 0; i <= runs; i++) {
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const ctx = await browser.newContext(ctxOpts);
     const page = await ctx.newPage();
     await page.goto(url + "?range=24h");
     await page.waitForFunction(() => document.body.dataset.firstChart === "1", null, { timeout: 60000 });
     const t = await page.evaluate(() => window.__fgm.timings.navigationToFirstChartMs);
-    await page.waitForFunction(() => document.querySelectorAll(".panel .plot canvas").length >= 5 && !document.querySelector(".panel-state.loading:not([hidden])"), null, { timeout: 60000 });
+    await page.waitForFunction(() => document.querySelectorAll(".panel .plot canvas").length >= 5 && document.body.dataset.busy === "0", null, { timeout: 60000 });
     const tAll = await page.evaluate(() => performance.now());
     if (i === 0) results.first_chart_cold_ms = t;
     else {
@@ -114,10 +117,10 @@ try {
   await page.close();
 
   // ---- 3. zoom/pan frames with 5 panels ----
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const ctx = await browser.newContext(ctxOpts);
   const p = await ctx.newPage();
   await p.goto(url + "?range=24h");
-  await p.waitForFunction(() => document.querySelectorAll(".panel .plot canvas").length >= 5 && !document.querySelector(".panel-state.loading:not([hidden])"), null, { timeout: 60000 });
+  await p.waitForFunction(() => document.querySelectorAll(".panel .plot canvas").length >= 5 && document.body.dataset.busy === "0", null, { timeout: 60000 });
   const frames = await p.evaluate(async (runs) => {
     const app = window.__fgm.app;
     const [f, t] = app.debugInfo().window;

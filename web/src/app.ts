@@ -439,7 +439,8 @@ export class App {
     for (const p of this.panels) p.view.setWindow(this.window);
     this.drawOverviewWindow();
     this.updateRangeLabel();
-    this.renderHeader();
+    // Only the range buttons change; rebuilding the header on every wheel notch would cost a layout.
+    for (const b of this.headerEl.querySelectorAll<HTMLElement>("button.range")) b.classList.remove("active");
     this.updateLive();
     this.commit(immediate ? 0 : kRefetchDebounceMs);
   }

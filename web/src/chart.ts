@@ -50,6 +50,23 @@ export const kEventColors: Record<string, string> = {
   stopped: "#7f7f7f",
 };
 
+// One formatter for every timestamp shown: Date.toLocaleString builds a new one per call, which
+// dominated frames with many event markers.
+const kTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "medium" });
+export function formatTime(ms: number): string {
+  return kTimeFormat.format(ms);
+}
+
+// Events closer than this (CSS px) share one hover marker: about the size of the marker dot.
+const kMarkerBucketPx = 8;
+// Event lines listed in a shared marker's hover text before "+N more".
+const kMarkerTitleLines = 8;
+
+/// Which event wins a shared marker: the one a reader most needs to see.
+export function severity(type: string): number {
+  return ["started", "stopped", "exit", "restart", "oom_kill"].indexOf(type);
+}
+
 export function eventText(e: EventInfo): string {
   let s = `${e.type.replace("_", " ")}: ${e.pod_name && e.pod_name !== e.container_name ? e.pod_name + "/" : ""}${e.container_name}`;
   if (e.exit_code !== null && e.exit_code !== undefined) s += ` (exit ${e.exit_code})`;
@@ -284,9 +301,8 @@ export class Panel {
       if (v !== null && v !== undefined) rows.push([d.colorOf(g.key), g.label, v]);
     });
     rows.sort((a, b) => b[2] - a[2]);
-    const time = new Date(d.aligned.xs[idx] * 1000);
     tip.replaceChildren(
-      el("div", { class: "tt-time" }, [time.toLocaleString()]),
+      el("div", { class: "tt-time" }, [formatTime(d.aligned.xs[idx] * 1000)]),
       ...rows.slice(0, kTooltipRows).map(([c, label, v]) =>
         el("div", { class: "tt-row" }, [el("i", { style: `background:${c}` }), el("span", {}, [label]), el("b", {}, [formatValue(v, d.unit)])]),
       ),
@@ -294,7 +310,7 @@ export class Panel {
     );
     tip.hidden = false;
     const left = u.cursor.left!;
-    const w = u.over.clientWidth;
+    const w = u.bbox.width / (devicePixelRatio || 1);
     tip.style.left = left > w / 2 ? "" : `${left + 12}px`;
     tip.style.right = left > w / 2 ? `${w - left + 12}px` : "";
   }
@@ -356,12 +372,17 @@ export class Panel {
         }
       }
     }
-    // Events: a vertical line per event, coloured by type.
+    // Events: a vertical line per event, coloured by type; one line per pixel column (a day of a
+    // crash-looping pod has thousands of events, and drawing each costs a stroke).
     ctx.setLineDash([]);
     ctx.lineWidth = 1.5 * px;
+    const drawn = new Map<number, number>();
     for (const e of d.events) {
-      const x = xpos(e.time_ms);
+      const x = Math.round(xpos(e.time_ms));
       if (x < left || x > left + width) continue;
+      const sev = severity(e.type);
+      if ((drawn.get(x) ?? -1) >= sev) continue;
+      drawn.set(x, sev);
       ctx.strokeStyle = kEventColors[e.type] ?? "#888";
       ctx.beginPath();
       ctx.moveTo(x, top);
@@ -373,17 +394,30 @@ export class Panel {
   }
 
   /// DOM markers on top of the canvas lines: hover text for events, labels for study results.
+  /// Events within kMarkerBucketPx share one marker (the most severe type, all texts in its title),
+  /// so the DOM stays small however many events the range holds. Widths come from uPlot's bbox:
+  /// reading clientWidth here would force a layout per panel per frame.
   private placeMarkers(u: uPlot): void {
     const d = this.data;
     if (!this.markers || !d) return;
-    const w = u.over.clientWidth;
+    const w = u.bbox.width / (devicePixelRatio || 1);
     const nodes: HTMLElement[] = [];
     const at = (ms: number) => u.valToPos(ms / 1000, "x");
+    const buckets = new Map<number, EventInfo[]>();
     for (const e of d.events) {
       const x = at(e.time_ms);
       if (!(x >= 0 && x <= w)) continue;
+      const b = Math.floor(x / kMarkerBucketPx);
+      let list = buckets.get(b);
+      if (!list) buckets.set(b, (list = []));
+      list.push(e);
+    }
+    for (const list of buckets.values()) {
+      const top = list.reduce((a, b) => (severity(b.type) > severity(a.type) ? b : a));
+      const lines = list.slice(0, kMarkerTitleLines).map((e) => `${formatTime(e.time_ms)} ${eventText(e)}`);
+      if (list.length > kMarkerTitleLines) lines.push(`+${list.length - kMarkerTitleLines} more`);
       nodes.push(
-        el("div", { class: `marker event ev-${e.type}`, style: `left:${x}px;background:${kEventColors[e.type] ?? "#888"}`, title: `${new Date(e.time_ms).toLocaleString()} ${eventText(e)}`, "data-type": e.type }),
+        el("div", { class: `marker event ev-${top.type}`, style: `left:${at(top.time_ms)}px;background:${kEventColors[top.type] ?? "#888"}`, title: lines.join("\n"), "data-type": top.type, "data-count": list.length }),
       );
     }
     for (const r of d.study?.results ?? []) {
@@ -447,7 +481,7 @@ export class Panel {
     for (const r of d.study.results) {
       let text = r.summary ?? "";
       if (r.trend?.breach_ms) {
-        text += ` — limit ${formatValue(r.trend.limit ?? null, d.unit)} reached ${new Date(r.trend.breach_ms).toLocaleString()}`;
+        text += ` — limit ${formatValue(r.trend.limit ?? null, d.unit)} reached ${formatTime(r.trend.breach_ms)}`;
         const inMs = r.trend.breach_ms - Date.now();
         if (inMs > 0) text += ` (in ${formatDuration(inMs)})`;
       }
