@@ -17,6 +17,5 @@ void AddScenarioCommand(CLI::App& app, int* exit_code);
 void AddMonitorCommands(CLI::App& app, int* exit_code, const std::string& command_line);
 void AddClusterCommand(CLI::App& app, int* exit_code);
 void AddViewerCommand(CLI::App& app, int* exit_code);
-void AddViewerCommand(CLI::App& app, int* exit_code);
 
 }  // namespace fgm::app

@@ -24,7 +24,6 @@ int main(int argc, char** argv) {
   fgm::app::AddMonitorCommands(app, &exit_code, command_line);
   fgm::app::AddClusterCommand(app, &exit_code);
   fgm::app::AddViewerCommand(app, &exit_code);
-  fgm::app::AddViewerCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
