@@ -686,7 +686,7 @@ export class App {
               self.zoomTo(f, t, true);
             },
           ],
-          draw: [(u) => self.drawWindowOn(u)],
+          draw: [() => self.drawOverviewWindow()],
         },
       },
       data,
@@ -699,25 +699,21 @@ export class App {
     }).observe(this.overviewEl);
   }
 
+  /// Moves the overview's window box. A DOM box over the canvas (its box-shadow shades what is
+  /// outside the window) so a zoom step does not re-rasterise the overview's lines.
   private drawOverviewWindow(): void {
-    this.overview?.redraw(false, false);
-  }
-
-  /// Shades everything outside the current window on the overview.
-  private drawWindowOn(u: uPlot): void {
-    if (!this.window) return;
-    const ctx = u.ctx;
-    const { left, top, width, height } = u.bbox;
-    const x0 = Math.max(left, u.valToPos(this.window[0] / 1000, "x", true));
-    const x1 = Math.min(left + width, u.valToPos(this.window[1] / 1000, "x", true));
-    ctx.save();
-    ctx.fillStyle = getComputedStyle(document.documentElement).getPropertyValue("--shade") || "rgba(0,0,0,0.25)";
-    ctx.fillRect(left, top, Math.max(0, x0 - left), height);
-    ctx.fillRect(x1, top, Math.max(0, left + width - x1), height);
-    ctx.strokeStyle = "#1f77b4";
-    ctx.lineWidth = 1.5 * (devicePixelRatio || 1);
-    ctx.strokeRect(x0, top, Math.max(1, x1 - x0), height);
-    ctx.restore();
+    const u = this.overview;
+    if (!u || !this.window) return;
+    let box = u.over.querySelector<HTMLElement>(".ov-window");
+    if (!box) {
+      box = el("div", { class: "ov-window" });
+      u.over.append(box);
+    }
+    const w = u.bbox.width / (devicePixelRatio || 1);
+    const x0 = Math.max(0, Math.min(w, u.valToPos(this.window[0] / 1000, "x")));
+    const x1 = Math.max(0, Math.min(w, u.valToPos(this.window[1] / 1000, "x")));
+    box.style.left = `${x0}px`;
+    box.style.width = `${Math.max(1, x1 - x0)}px`;
   }
 
   // ---- banner ----

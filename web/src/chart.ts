@@ -220,7 +220,8 @@ export class Panel {
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
       scales: { x: { time: true, min: window[0] / 1000, max: window[1] / 1000 }, y: { range: (_u, min, max) => yRange(min, max) } },
       axes: [
-        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } },
+        // space: px per x tick; uPlot's 50 lets "10:15am" labels touch on a half-width panel.
+        { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid }, space: 80 },
         {
           stroke: fg,
           grid: { stroke: grid },
@@ -374,8 +375,11 @@ export class Panel {
     }
     // Events: a vertical line per event, coloured by type; one line per pixel column (a day of a
     // crash-looping pod has thousands of events, and drawing each costs a stroke).
+    // Half-transparent: a crash-looping pod restarts every few minutes, and opaque lines would hide
+    // the series they annotate.
     ctx.setLineDash([]);
-    ctx.lineWidth = 1.5 * px;
+    ctx.lineWidth = px;
+    ctx.globalAlpha = 0.45;
     const drawn = new Map<number, number>();
     for (const e of d.events) {
       const x = Math.round(xpos(e.time_ms));

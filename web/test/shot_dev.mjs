@@ -8,6 +8,7 @@ const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 page.on("console", (m) => console.log("console:", m.type(), m.text()));
 page.on("pageerror", (e) => console.log("pageerror:", e.message));
 await page.goto(url);
-await page.waitForTimeout(1500);
+await page.waitForFunction(() => document.body.dataset.busy === "0", null, { timeout: 60000 }).catch(() => {});
+await page.waitForTimeout(300);
 await page.screenshot({ path: out, fullPage: false });
 await browser.close();
