@@ -90,9 +90,9 @@ class DatasetWriter {
   void Poll();
   /// Appends every buffered row not yet journaled to the journal now and fdatasyncs, instead of
   /// at the next flush interval. OK means every row appended so far is durable: in a segment
-  /// file, or in an fdatasync'ed journal that the next Open() recovers. For rows that must not be lost once acknowledged
-  /// to their producer (external lifecycle events, whose source files are deleted after this).
-  /// Errors: kIo (full disk).
+  /// file, or in an fdatasync'ed journal that the next Open() recovers. For rows that must not be
+  /// lost once acknowledged to their producer (external lifecycle events, whose source files are
+  /// deleted after this). Errors: kIo (full disk).
   Status SyncJournal();
   /// Journals everything buffered (durable from then on), waits up to `deadline_ns` for pending
   /// segments, abandons a write still in progress after that (its journal becomes the segment on
