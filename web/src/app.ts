@@ -133,6 +133,10 @@ export class App {
     this.renderShell();
     this.rebuildPanels();
     this.installKeys();
+    // "auto" follows the system: chart axes take their colours at creation, so rebuild on a switch.
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+      if (this.state.theme === "auto") this.setTheme("auto");
+    });
     await this.refresh();
     this.updateLive();
   }

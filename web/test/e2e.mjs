@@ -336,6 +336,15 @@ async function main() {
   await waitCharts(page, stateA.panels.length);
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(255, 255, 255)");
   await page.selectOption(".theme", "auto");
+  await waitCharts(page, stateA.panels.length);
+  // auto follows the system scheme, live.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await waitCharts(page, stateA.panels.length);
+  assert.match(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), /rgb\((\d|[1-4]\d), /, "auto follows a dark system");
+  await checkPanels(page, "auto-dark", unitOf);
+  await page.emulateMedia({ colorScheme: "light" });
+  await waitCharts(page, stateA.panels.length);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(255, 255, 255)");
 
   // ---- 13. live follow: polls every 2 s while the range is relative ----
   step("13. live follow");
