@@ -2,15 +2,29 @@
 #include "server/viewer_server.h"
 
 #include <httplib.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <filesystem>
 #include <mutex>
+#include <system_error>
 
 #include "core/file.h"
 #include "core/log.h"
+#include "core/strings.h"
 #include "engine/live/journal_source.h"
 #ifdef FGM_SERVER_HAS_WEBUI
 #include "webui/assets.h"
+#endif
+#ifdef FGM_SERVER_HAS_EXPORT
+#include "export/export.h"
 #endif
 
 namespace fgm::server {
@@ -24,6 +38,12 @@ constexpr size_t kMaxBodyBytes = 1024;
 constexpr size_t kMaxDashboardBytes = 1 << 20;
 // Idle keep-alive connections are closed after this long so Stop() never waits on a browser tab.
 constexpr int kKeepAliveSeconds = 2;
+// A download is sent in pieces of this size: big enough for few syscalls, small enough that a
+// 200 MiB export never sits in the server's memory.
+constexpr size_t kStreamChunkBytes = 256 << 10;
+// /api/export's range when neither range nor from/to is given: the API's default (docs/api.md), so
+// an export with the viewer's parameters covers what the viewer shows.
+constexpr std::string_view kDefaultExportRange = "1h";
 
 HttpResponse JsonError(int status, std::string_view message) {
   return {status, "application/json", engine::ErrorJson(message)};
@@ -38,6 +58,46 @@ constexpr std::string_view kNoUiPage =
     "<p>The UI bundle was not built into this fgm binary (fgm::webui is missing: run "
     "scripts/setup.sh, then rebuild). The JSON API works: try <a href=/api/health>/api/health</a>, "
     "<a href=/api/containers>/api/containers</a> and <a href=/api/metrics>/api/metrics</a>.";
+
+#ifdef FGM_SERVER_HAS_EXPORT
+// True when `path` is `dir` or below it (after resolving symlinks and "..").
+bool PathInside(const std::string& path, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(path, ec);
+  if (ec) return false;
+  fs::path d = fs::weakly_canonical(dir, ec);
+  if (ec) return false;
+  auto [d_end, p_it] = std::mismatch(d.begin(), d.end(), p.begin(), p.end());
+  (void)p_it;
+  return d_end == d.end();
+}
+
+// "20261125T181500Z": the download's name says when it was taken, sortable, no ':' for Windows.
+std::string UtcStamp() {
+  time_t now = time(nullptr);
+  struct tm tm_utc;
+  gmtime_r(&now, &tm_utc);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm_utc);
+  return buf;
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::string_view part : Split(text, ',')) {
+    part = TrimWhitespace(part);
+    if (!part.empty()) out.emplace_back(part);
+  }
+  return out;
+}
+
+// Clears a flag when the export ends, whichever way it ends.
+struct ExportSlot {
+  std::atomic<bool>* running;
+  ~ExportSlot() { running->store(false); }
+};
+#endif
 
 }  // namespace
 
@@ -123,6 +183,130 @@ HttpResponse ViewerHandler::Static(std::string_view path) const {
   return {404, "text/plain; charset=utf-8", "not found\n"};
 }
 
+HttpResponse ViewerHandler::Export(const engine::QueryParams& params) {
+#ifndef FGM_SERVER_HAS_EXPORT
+  (void)params;
+  return JsonError(501,
+                   "this fgm was built without fgm::export (src/export), so the viewer cannot "
+                   "export; use `fgm export` from a full build");
+#else
+  // Only the exporter's filters: a viewer-only filter (search, qos_class) would otherwise be
+  // ignored silently and the download would hold more than the view showed.
+  static constexpr std::string_view kKnown[] = {
+      "format", "range", "from", "to", "containers", "namespace", "labels", "metrics", "run"};
+  for (const auto& [name, value] : params) {
+    if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
+      return JsonError(400, "/api/export does not take '" + name +
+                                "': send format, range|from,to, containers, namespace, labels, "
+                                "metrics, run (pick containers by id instead of search/qos_class)");
+    }
+  }
+  auto param = [&](std::string_view name) -> std::string {
+    auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
+  };
+  std::string format = param("format");
+  if (format.empty()) format = "html";
+  if (format != "html" && format != "parquet") {
+    return JsonError(400, "format: send html or parquet");
+  }
+  exporter::ExportOptions o;
+  o.inputs = engine_->options().roots;
+  for (auto [name, out] : {std::pair{"from", &o.from_ms}, std::pair{"to", &o.to_ms}}) {
+    std::string text = param(name);
+    if (text.empty()) continue;
+    auto ms = exporter::ParseTimeMs(text);
+    if (!ms.ok()) return JsonError(400, std::string(name) + ": " + ms.error().message());
+    *out = *ms;
+  }
+  o.range = param("range");
+  if (o.range.empty()) o.range = kDefaultExportRange;
+  if (!o.from_ms && !o.to_ms) {
+    auto range = exporter::ParseRangeMs(o.range);
+    if (!range.ok()) return JsonError(400, "range: " + range.error().message());
+  }
+  o.containers = SplitList(param("containers"));
+  o.namespaces = SplitList(param("namespace"));
+  o.metrics = SplitList(param("metrics"));
+  for (const std::string& kv : SplitList(param("labels"))) {
+    size_t colon = kv.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return JsonError(400, "labels: send key:value pairs separated by commas, e.g. app:web");
+    }
+    o.labels.emplace_back(kv.substr(0, colon), kv.substr(colon + 1));
+  }
+  o.run_id = param("run");
+  o.write_parquet = format == "parquet";
+  o.write_html = format == "html";
+  o.max_output_bytes = options_.export_max_bytes;
+  o.assets = options_.export_assets;
+
+  std::string base = options_.export_tmp_dir;
+  if (base.empty()) {
+    const char* env = getenv("TMPDIR");
+    base = env != nullptr && *env != '\0' ? env : "/tmp";
+  }
+  std::vector<std::string> forbidden = o.inputs;
+  forbidden.insert(forbidden.end(), options_.dashboard_dirs.begin(), options_.dashboard_dirs.end());
+  for (const std::string& dir : forbidden) {
+    if (PathInside(base, dir)) {
+      return JsonError(500, "the export's temporary directory " + base + " is inside " + dir +
+                                ": set TMPDIR to a directory outside the data and dashboards");
+    }
+  }
+
+  bool idle = false;
+  if (!export_running_.compare_exchange_strong(idle, true)) {
+    return JsonError(429, "another export is running: try again when it has finished");
+  }
+  ExportSlot slot{&export_running_};
+  std::string tmpl = base + "/fgm-export-XXXXXX";
+  if (mkdtemp(tmpl.data()) == nullptr) {
+    return JsonError(
+        500, "cannot create a temporary directory under " + base + ": " + std::strerror(errno));
+  }
+  std::string dir = tmpl;
+  // Removes the directory whatever happens below; an open descriptor keeps the file readable.
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } remove_dir{dir};
+  o.output = dir + "/export";
+  auto summary = exporter::ExportDataset(o, nullptr);
+  if (!summary.ok()) {
+    const Status& e = summary.error();
+    switch (e.code()) {
+      case StatusCode::kInvalidArgument:
+      case StatusCode::kResourceExhausted:  // too large: the message says how to narrow it
+        return JsonError(400, e.message());
+      case StatusCode::kNotFound:
+        return JsonError(404, e.message());
+      case StatusCode::kUnsupported:  // a build without the page's assets
+        return JsonError(501, e.message());
+      default:
+        FGM_LOG_ONCE(kError, "viewer-export:" + e.ToString(), "viewer: export failed: %s",
+                     e.ToString().c_str());
+        return JsonError(500, "export failed: " + e.ToString());
+    }
+  }
+  const std::string& path = o.write_html ? summary->html_path : summary->parquet_path;
+  auto fd = OpenReadOnly(path);
+  if (!fd.ok()) return JsonError(500, "export: " + fd.error().ToString());
+  struct stat st;
+  if (fstat(fd->get(), &st) != 0) return JsonError(500, "export: cannot stat " + path);
+  HttpResponse out;
+  out.content_type = o.write_html ? "text/html; charset=utf-8" : "application/vnd.apache.parquet";
+  out.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"fgm-export-" + UtcStamp() + "." + format + "\"");
+  out.body_file = std::make_shared<ScopedFd>(std::move(*fd));
+  out.body_file_size = static_cast<uint64_t>(st.st_size);
+  return out;
+#endif
+}
+
 HttpResponse ViewerHandler::Handle(const HttpRequest& request) {
   try {
     if (!HostAllowed(request.host, options_.bind, port_.load())) {
@@ -134,6 +318,8 @@ HttpResponse ViewerHandler::Handle(const HttpRequest& request) {
     }
     if (request.body_bytes > kMaxBodyBytes) return JsonError(413, "request body too large");
     const std::string& path = request.path;
+    // Not under the engine's lock: an export reads the files itself and may take seconds.
+    if (path == "/api/export") return Export(request.params);
     if (path.starts_with("/api/")) {
       std::lock_guard<std::mutex> lock(engine_->mutex());
       MaybeRefreshLocked();
@@ -185,6 +371,19 @@ Result<int> ViewerServer::Start() {
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "no-referrer");
     res.set_header("Cache-Control", "no-store");
+    for (const auto& [name, value] : out.headers) res.set_header(name.c_str(), value);
+    if (out.body_file) {
+      std::shared_ptr<ScopedFd> file = std::move(out.body_file);
+      res.set_content_provider(
+          out.body_file_size, out.content_type,
+          [file](size_t offset, size_t length, httplib::DataSink& sink) {
+            std::string chunk(std::min(length, kStreamChunkBytes), '\0');
+            ssize_t n = pread(file->get(), chunk.data(), chunk.size(), static_cast<off_t>(offset));
+            if (n <= 0) return false;  // the file cannot shrink (unlinked, ours): give up the reply
+            return sink.write(chunk.data(), static_cast<size_t>(n));
+          });
+      return;
+    }
     res.set_content(std::move(out.body), out.content_type.c_str());
   };
   s.http.Get(".*", serve);

@@ -4,7 +4,8 @@
 // around it. Security: binds 127.0.0.1 by default, rejects a Host header that is not the bound
 // address or name (DNS rebinding), sends no CORS headers, serves no file outside the dashboard
 // directories (names are checked against [A-Za-z0-9_.-]+\.json, never joined as paths), and
-// bounds request sizes.
+// bounds request sizes. /api/export (ExportDataset into a private temp dir, streamed back as a
+// download) exists when fgm::export is linked; otherwise it answers 501.
 //
 //   ViewerServer server(&engine, {.bind = "127.0.0.1", .port = 0});
 //   Result<int> port = server.Start();   // serving on a thread from here on
@@ -14,15 +15,22 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "core/file.h"
 #include "core/result.h"
 #include "engine/api.h"
 #include "engine/engine.h"
+
+namespace fgm::exporter {
+struct HtmlAssets;  // export/export.h; only a pointer is needed here
+}  // namespace fgm::exporter
 
 namespace fgm::server {
 
@@ -37,6 +45,14 @@ struct ServerOptions {
   std::chrono::milliseconds refresh_interval{1000};
   /// Also read the monitor's in-progress journals under the roots (native live tail).
   bool live = true;
+  /// /api/export: refuse exports estimated larger than this (the exporter's own default, 200 MiB:
+  /// the largest page browsers still open comfortably, see ExportOptions::max_output_bytes).
+  uint64_t export_max_bytes = uint64_t{200} << 20;
+  /// /api/export works in a fresh directory under this one; "" = $TMPDIR, else /tmp. It must not
+  /// be inside a data root or a dashboard directory (the export would appear in the dataset).
+  std::string export_tmp_dir;
+  /// /api/export's page assets; nullptr = the ones built into the binary. Tests substitute theirs.
+  const exporter::HtmlAssets* export_assets = nullptr;
 };
 
 struct HttpRequest {
@@ -51,6 +67,12 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  /// Extra headers (Content-Disposition of a download).
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  /// A large body streamed from a file instead of `body` (an export): the file is already
+  /// unlinked, the descriptor keeps it readable until the last reference goes.
+  std::shared_ptr<ScopedFd> body_file = nullptr;
+  uint64_t body_file_size = 0;
 };
 
 /// True when `host_header` names the server: the bound address (or, bound to loopback, any of
@@ -74,12 +96,15 @@ class ViewerHandler {
   void MaybeRefreshLocked();
   HttpResponse Dashboard(std::string_view name) const;
   HttpResponse Static(std::string_view path) const;
+  HttpResponse Export(const engine::QueryParams& params);
 
   engine::Engine* engine_;
   ServerOptions options_;
   std::atomic<int> port_;
   std::chrono::steady_clock::time_point last_refresh_{};
   bool refreshed_once_ = false;
+  // One export at a time: an export reads and rewrites up to hundreds of MB on a 2-core machine.
+  std::atomic<bool> export_running_{false};
 };
 
 /// The HTTP server. Start() binds and serves on a background thread; Stop() (or the destructor)
