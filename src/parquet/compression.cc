@@ -3,12 +3,17 @@
 // exactly the size the page header declares, so a stream that would inflate further is rejected as
 // corrupt instead of growing memory. Codec contexts are per thread and reused: a writer compresses
 // thousands of pages and a fresh ZSTD or zlib context costs hundreds of KB of setup each.
+// With FGM_PARQUET_NO_CODECS defined (the WebAssembly engine, wasm/CMakeLists.txt: Debian's
+// emscripten has no zstd/snappy/zlib/lz4 to link) only UNCOMPRESSED is compiled in; the exported
+// page stores uncompressed pages and gzips the whole file, which the browser inflates natively.
 #include "parquet/compression.h"
 
+#ifndef FGM_PARQUET_NO_CODECS
 #include <lz4.h>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
+#endif
 
 #include <climits>
 #include <cstdint>
@@ -16,6 +21,8 @@
 #include <string>
 
 namespace fgm::parquet {
+
+#ifndef FGM_PARQUET_NO_CODECS
 namespace {
 
 // zlib counts bytes in 32-bit uInt and liblz4 in int; Parquet page sizes are int32 anyway.
@@ -214,8 +221,12 @@ Status DecompressLz4Raw(std::string_view input, size_t size, std::string* out) {
 }
 
 }  // namespace
+#endif  // FGM_PARQUET_NO_CODECS
 
 bool CanCompress(CompressionCodec codec) {
+#ifdef FGM_PARQUET_NO_CODECS
+  return codec == CompressionCodec::kUncompressed;
+#else
   switch (codec) {
     case CompressionCodec::kUncompressed:
     case CompressionCodec::kSnappy:
@@ -226,14 +237,17 @@ bool CanCompress(CompressionCodec codec) {
     default:
       return false;
   }
+#endif
 }
 
-Status Compress(CompressionCodec codec, std::string_view input, int level, std::string* out) {
+Status Compress(CompressionCodec codec, std::string_view input, [[maybe_unused]] int level,
+                std::string* out) {
   out->clear();
   switch (codec) {
     case CompressionCodec::kUncompressed:
       out->assign(input);
       return OkStatus();
+#ifndef FGM_PARQUET_NO_CODECS
     case CompressionCodec::kSnappy: {
       out->resize(snappy::MaxCompressedLength(input.size()));
       size_t n = 0;
@@ -254,6 +268,7 @@ Status Compress(CompressionCodec codec, std::string_view input, int level, std::
       out->resize(static_cast<size_t>(n));
       return OkStatus();
     }
+#endif
     default:
       return UnsupportedError("cannot compress with codec " + std::string(CodecName(codec)));
   }
@@ -261,15 +276,24 @@ Status Compress(CompressionCodec codec, std::string_view input, int level, std::
 
 Status Decompress(CompressionCodec codec, std::string_view input, size_t uncompressed_size,
                   std::string* out) {
+#ifdef FGM_PARQUET_NO_CODECS
+  // Says why, since the file itself is valid (`fgm export` embeds uncompressed pages).
+  constexpr const char* kNoCodecsNote = " in this build (compiled without codecs)";
+#else
+  constexpr const char* kNoCodecsNote = "";
+#endif
   switch (codec) {
     case CompressionCodec::kUncompressed:
+#ifndef FGM_PARQUET_NO_CODECS
     case CompressionCodec::kSnappy:
     case CompressionCodec::kGzip:
     case CompressionCodec::kZstd:
     case CompressionCodec::kLz4Raw:
+#endif
       break;
     default:
-      return UnsupportedError("cannot decompress codec " + std::string(CodecName(codec)));
+      return UnsupportedError("cannot decompress codec " + std::string(CodecName(codec)) +
+                              kNoCodecsNote);
   }
   out->clear();
   if (codec == CompressionCodec::kUncompressed) {
@@ -279,6 +303,9 @@ Status Decompress(CompressionCodec codec, std::string_view input, size_t uncompr
     out->assign(input);
     return OkStatus();
   }
+#ifdef FGM_PARQUET_NO_CODECS
+  return InternalError("unreachable: only UNCOMPRESSED is compiled in");
+#else
   // Some writers store an empty page body without running the codec over it.
   if (uncompressed_size == 0 && input.empty()) return OkStatus();
   // Each codec checks the declared size against what the stream could produce, then sizes *out.
@@ -299,6 +326,7 @@ Status Decompress(CompressionCodec codec, std::string_view input, size_t uncompr
   }
   if (!status.ok()) out->clear();
   return status;
+#endif
 }
 
 }  // namespace fgm::parquet
