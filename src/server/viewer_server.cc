@@ -285,7 +285,10 @@ HttpResponse ViewerHandler::Export(const engine::QueryParams& params) {
       case StatusCode::kNotFound:
         return JsonError(404, e.message());
       case StatusCode::kUnsupported:  // a build without the page's assets
-        return JsonError(501, e.message());
+        return JsonError(501,
+                         "this fgm was built without the export page's WebAssembly engine or UI "
+                         "(emscripten or node missing at build time): format=parquet works (" +
+                             e.message() + ")");
       default:
         FGM_LOG_ONCE(kError, "viewer-export:" + e.ToString(), "viewer: export failed: %s",
                      e.ToString().c_str());
