@@ -280,8 +280,12 @@ HttpResponse ViewerHandler::Export(const engine::QueryParams& params) {
     const Status& e = summary.error();
     switch (e.code()) {
       case StatusCode::kInvalidArgument:
-      case StatusCode::kResourceExhausted:  // too large: the message says how to narrow it
         return JsonError(400, e.message());
+      case StatusCode::kResourceExhausted:  // too large: the message says how to narrow it
+        return JsonError(400, e.message() +
+                                  " (here: the range, from/to, containers, namespace and metrics "
+                                  "parameters; the viewer's limit is fixed, `fgm export "
+                                  "--max-size` goes past it)");
       case StatusCode::kNotFound:
         return JsonError(404, e.message());
       case StatusCode::kUnsupported:  // a build without the page's assets

@@ -353,6 +353,7 @@ TEST_F(ExportApiTest, TooLargeIsRefusedWithHowToNarrowIt) {
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(r.body, ::testing::HasSubstr("range"));
   EXPECT_THAT(r.body, ::testing::HasSubstr("containers"));
+  EXPECT_THAT(r.body, ::testing::HasSubstr("metrics parameters"));
   EXPECT_FALSE(r.body_file);
   EXPECT_TRUE(TmpEmpty());
 }
