@@ -134,7 +134,9 @@ export class App {
     this.rebuildPanels();
     this.installKeys();
     // "auto" follows the system: chart axes take their colours at creation, so rebuild on a switch.
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", (e) => {
+      // Marks which scheme the charts were rebuilt for (tests wait on it).
+      document.documentElement.dataset.systemScheme = e.matches ? "dark" : "light";
       if (this.state.theme === "auto") this.setTheme("auto");
     });
     await this.refresh();

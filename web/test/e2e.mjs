@@ -339,10 +339,15 @@ async function main() {
   await waitCharts(page, stateA.panels.length);
   // auto follows the system scheme, live.
   await page.emulateMedia({ colorScheme: "dark" });
+  // The change event comes with the next rendering update: wait for the app to have handled it.
+  await page.waitForFunction(() => document.documentElement.dataset.systemScheme === "dark");
+  await waitRefresh(page);
   await waitCharts(page, stateA.panels.length);
   assert.match(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), /rgb\((\d|[1-4]\d), /, "auto follows a dark system");
   await checkPanels(page, "auto-dark", unitOf);
   await page.emulateMedia({ colorScheme: "light" });
+  await page.waitForFunction(() => document.documentElement.dataset.systemScheme === "light");
+  await waitRefresh(page);
   await waitCharts(page, stateA.panels.length);
   assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(255, 255, 255)");
 
