@@ -8,6 +8,7 @@ import { Panel } from "./chart";
 import { applyDashboard, dashboardWindow, matchesNamePattern, parseDashboard } from "./dashboard";
 import { el } from "./dom";
 import { Api, type Container, type Engine, EngineError, type Filters, type Instance, type MetricInfo, type Selection, type StudyInfo } from "./engine";
+import { exportControls } from "./export_button";
 import { FuzzyIndex, highlightParts } from "./fuzzy";
 import { alignSeries } from "./series";
 import { type PanelSpec, type ViewState, isAbsolute, kRanges, queryToState, stateToQuery } from "./state";
@@ -242,6 +243,7 @@ export class App {
       theme,
       copy,
     );
+    this.headerEl.append(exportControls(this));
   }
 
   private renderFilters(): void {
