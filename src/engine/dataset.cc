@@ -188,6 +188,9 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, u
       "container_id", "cgroup_path", "container_name", "pod_name",     "pod_uid",   "namespace",
       "qos_class",    "runtime",     "node_name",      "cluster_name", "pod_labels"};
   std::map<std::string, int> container_by_id;
+  // Instances of this file so far, by (cgroup inode, id): a test or an old kernel may show one
+  // inode under two ids.
+  std::map<std::pair<int64_t, std::string>, int> container_of_instance;
   ColumnBatch inodes, labels, times;
   parquet::ColumnReadBuffers buffers;
   for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
@@ -234,41 +237,105 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, u
       int64_t i = time_idx[pos_of(row)];
       return i < 0 ? 0 : times.int64s[static_cast<size_t>(i)];
     };
-    // Labels are read only when some run is an instance (cgroup inode) not seen in an earlier
-    // file: hourly files repeat the same instances, so most files need no label read at all.
-    // Kernels since 5.5 give kernfs nodes 64-bit ids that are not reused, so an inode names one
-    // instance for the dataset's lifetime (an inode seen with two ids is not trusted).
+    // Labels are read only for runs whose instance (cgroup inode) was not seen before, in an
+    // earlier file (`known`) or an earlier row group of this one: hourly files repeat the same
+    // instances, and a file whose row groups each hold a slice of every container (the store's
+    // hourly sections, an export of them) repeats them from row group to row group. Only the
+    // first rows of the new runs are read, so a row group with one new instance decodes one page
+    // per label column. Kernels since 5.5 give kernfs nodes 64-bit ids that are not reused, so an
+    // inode names one instance for the dataset's lifetime (across files, an inode seen with two
+    // ids is not trusted: see AddKnown).
+    // Reads label column `c` at the first rows of runs `which` into *values (one per run).
+    auto read_labels = [&](size_t c, const std::vector<size_t>& which,
+                           std::vector<std::string>* values) -> Status {
+      values->clear();
+      int col = schema.FindColumn(kLabelCols[c]);
+      if (which.empty() || col < 0 ||
+          schema.columns[col].type != parquet::PhysicalType::kByteArray) {
+        return OkStatus();
+      }
+      // One value for the whole row group (a constant such as node_name, or a row group of
+      // one container): the statistics say it without decoding a page.
+      auto stats = reader->ChunkStatistics(rg, col);
+      if (stats.ok() && stats->has_min_max() && stats->min_is_exact && stats->max_is_exact &&
+          stats->null_count && *stats->null_count == 0 && stats->min->bytes == stats->max->bytes) {
+        values->assign(which.size(), stats->min->bytes);
+        return OkStatus();
+      }
+      std::vector<int64_t> rows;  // the rows read, ascending
+      for (size_t k : which) rows.push_back(runs[k].begin);
+      std::sort(rows.begin(), rows.end());
+      rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+      RowRanges label_ranges;
+      for (int64_t r : rows) label_ranges.push_back({r, 1});
+      label_ranges = parquet::NormalizeRowRanges(std::move(label_ranges));
+      FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, col, label_ranges, &labels, &buffers));
+      std::vector<int64_t> idx = DenseIndex(labels);
+      for (size_t k : which) {
+        size_t pos = static_cast<size_t>(std::lower_bound(rows.begin(), rows.end(), runs[k].begin) -
+                                         rows.begin());
+        values->push_back(StringAtRow(labels, idx, pos));
+      }
+      return OkStatus();
+    };
+    // Which instance each run is: every run known from earlier files needs no read at all;
+    // otherwise the id columns are read (two columns, not eleven) and the other labels only for
+    // runs whose (inode, id) this file has not shown yet, in an earlier row group (a file whose
+    // row groups each hold a slice of every container, as the store's hourly sections and their
+    // exports do, repeats them from row group to row group) or in an earlier file.
     bool all_known = known != nullptr;
     for (size_t k = 0; all_known && k < runs.size(); ++k) all_known = known->count(runs[k].inode);
-    std::vector<std::vector<std::string>> label_values(std::size(kLabelCols));
-    for (size_t c = 0; !all_known && c < std::size(kLabelCols); ++c) {
-      int col = schema.FindColumn(kLabelCols[c]);
-      if (col < 0 || schema.columns[col].type != parquet::PhysicalType::kByteArray) continue;
-      FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, col, ranges, &labels, &buffers));
-      std::vector<int64_t> idx = DenseIndex(labels);
-      for (const RowRun& run : runs) {
-        label_values[c].push_back(StringAtRow(labels, idx, pos_of(run.begin)));
+    std::vector<std::string> ids(runs.size());
+    if (all_known) {
+      for (size_t k = 0; k < runs.size(); ++k) ids[k] = known->at(runs[k].inode).id;
+    } else {
+      std::vector<size_t> every(runs.size());
+      for (size_t k = 0; k < runs.size(); ++k) every[k] = k;
+      std::vector<std::string> values;
+      FGM_RETURN_IF_ERROR(read_labels(0, every, &values));
+      if (!values.empty()) ids = std::move(values);
+      std::vector<size_t> no_id;
+      for (size_t k = 0; k < runs.size(); ++k) {
+        if (ids[k].empty()) no_id.push_back(k);
+      }
+      FGM_RETURN_IF_ERROR(read_labels(1, no_id, &values));
+      for (size_t n = 0; n < no_id.size(); ++n) {
+        if (n < values.size()) ids[no_id[n]] = values[n];
+        if (ids[no_id[n]].empty()) ids[no_id[n]] = "inode-" + std::to_string(runs[no_id[n]].inode);
       }
     }
-    auto run_id = [&](size_t k) {
-      if (all_known) return known->at(runs[k].inode).id;
-      std::string cid = label_values[0].empty() ? std::string() : label_values[0][k];
-      if (cid.empty() && !label_values[1].empty()) cid = label_values[1][k];
-      if (cid.empty()) cid = "inode-" + std::to_string(runs[k].inode);
-      return cid;
-    };
+    std::vector<size_t> new_runs;  // runs whose labels are read from this row group
+    for (size_t k = 0; k < runs.size(); ++k) {
+      if (container_of_instance.count({runs[k].inode, ids[k]})) continue;
+      auto it = known != nullptr ? known->find(runs[k].inode) : KnownInstances::const_iterator();
+      if (known != nullptr && it != known->end() && it->second.id == ids[k]) continue;
+      new_runs.push_back(k);
+    }
+    std::vector<std::vector<std::string>> label_values(std::size(kLabelCols));
+    for (size_t c = 2; c < std::size(kLabelCols); ++c) {
+      FGM_RETURN_IF_ERROR(read_labels(c, new_runs, &label_values[c]));
+    }
+    size_t next_new = 0;  // position in new_runs
     for (size_t k = 0; k < runs.size(); ++k) {
       RowRun run = runs[k];
-      auto label = [&](size_t c) -> std::string {
-        return label_values[c].empty() ? std::string() : label_values[c][k];
-      };
-      std::string cid = run_id(k);
-      auto [it, inserted] = container_by_id.emplace(cid, static_cast<int>(file->containers.size()));
-      if (inserted && all_known) {
-        file->containers.push_back(known->at(run.inode));
-      } else if (inserted) {
-        ContainerLabels l;
-        l.id = cid;
+      run.first_ms = time_at(run.begin);
+      run.last_ms = time_at(run.end - 1);
+      // A run read for its labels (one instance may have two runs in a row group: the first
+      // one's labels serve both).
+      bool read_here = next_new < new_runs.size() && new_runs[next_new] == k;
+      size_t n = read_here ? next_new++ : 0;
+      auto seen = container_of_instance.find({run.inode, ids[k]});
+      if (seen != container_of_instance.end()) {
+        run.container = seen->second;
+        file->runs.push_back(run);
+        continue;
+      }
+      ContainerLabels l;
+      if (read_here) {
+        auto label = [&](size_t c) -> std::string {
+          return label_values[c].empty() ? std::string() : label_values[c][n];
+        };
+        l.id = ids[k];
         l.container_name = label(2);
         l.pod_name = label(3);
         l.pod_uid = label(4);
@@ -278,11 +345,14 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, u
         l.node_name = label(8);
         l.cluster_name = label(9);
         l.pod_labels_json = label(10);
-        file->containers.push_back(std::move(l));
+      } else {
+        l = known->at(run.inode);
       }
+      auto [it, inserted] =
+          container_by_id.emplace(l.id, static_cast<int>(file->containers.size()));
+      if (inserted) file->containers.push_back(std::move(l));
       run.container = it->second;
-      run.first_ms = time_at(run.begin);
-      run.last_ms = time_at(run.end - 1);
+      container_of_instance.emplace(std::make_pair(run.inode, ids[k]), run.container);
       file->runs.push_back(run);
     }
   }
