@@ -492,7 +492,10 @@ async function checkPanels(page, name, unitOf) {
 }
 
 const budget = setTimeout(() => {
-  console.error(`e2e: over budget (${kBudgetMs / 1000} s)`);
+  console.error(`e2e: over budget (${kBudgetMs / 1000} s) in step "${stepName}"`);
+  // exit() skips the finally below: stop what this test started first.
+  viewer?.proc?.kill("SIGKILL");
+  viewer?.fake?.close();
   process.exit(1);
 }, kBudgetMs);
 
