@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // The viewer engine's WebAssembly entry points (C ABI, called from web/src/wasm_engine.ts). The
-// page writes the exported Parquet file into emscripten's in-memory filesystem and opens an
-// Engine over that directory, so the very same DatasetIndex/Engine/HandleApiRequest code as
+// page hands the exported Parquet file's bytes to the engine, which reads them in place
+// (DatasetIndex::AddMemorySource), so the very same DatasetIndex/Engine/HandleApiRequest code as
 // `fgm viewer` answers every /api request: the JSON is byte-identical by construction.
 #include <emscripten/emscripten.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "core/file.h"
 #include "engine/api.h"
+#include "engine/dataset.h"
 #include "engine/engine.h"
 
 namespace {
@@ -69,15 +73,40 @@ fgm::engine::QueryParams ParseQuery(std::string_view query) {
 
 extern "C" {
 
-/// Opens the engine over every Parquet file under `root` (a directory of the in-memory
-/// filesystem). `version` is what /api/instance reports (the exporting fgm's version, so the page
-/// answers exactly as `fgm viewer` of the same version). Returns the number of visible files.
-EMSCRIPTEN_KEEPALIVE int fgm_engine_open(const char* root, const char* version) {
+/// Opens the engine over one Parquet file held in memory: `data` (`size` bytes) is a buffer the
+/// caller got from _malloc and filled (HEAPU8.set); the engine takes it over and frees it. `name`
+/// names the file in errors; `version` is what /api/instance reports (the exporting fgm's version,
+/// so the page answers exactly as `fgm viewer` of the same version). Returns the number of visible
+/// files (1), or 0 when the bytes are not a Parquet file of ours (logged to stderr).
+EMSCRIPTEN_KEEPALIVE int fgm_engine_open_memory(char* data, int size, const char* name,
+                                                const char* version) {
+  fgm::engine::FileSource source{.path = name,
+                                 .bytes = std::string(data, static_cast<size_t>(size))};
+  std::free(data);
   fgm::engine::EngineOptions options;
-  options.roots = {root};
   options.version = version;
   g_engine = std::make_unique<fgm::engine::Engine>(std::move(options));
-  g_engine->Refresh();
+  fgm::Status status = g_engine->AddMemorySource(std::move(source));
+  if (!status.ok()) std::fprintf(stderr, "%s\n", status.ToString().c_str());
+  return static_cast<int>(g_engine->index().files().size());
+}
+
+/// The former entry point, kept while web/src/wasm_engine.ts and test/export/lib.mjs still write
+/// the file into emscripten's in-memory filesystem: every *.parquet under `root` is read once into
+/// memory, removed from the filesystem (no second copy lives on) and opened as by
+/// fgm_engine_open_memory. TODO(web): switch the callers to fgm_engine_open_memory, then drop this
+/// and -sFORCE_FILESYSTEM.
+EMSCRIPTEN_KEEPALIVE int fgm_engine_open(const char* root, const char* version) {
+  fgm::engine::EngineOptions options;
+  options.version = version;
+  g_engine = std::make_unique<fgm::engine::Engine>(std::move(options));
+  for (const std::string& path : fgm::engine::ListDataFiles(root)) {
+    auto bytes = fgm::ReadFileToString(path);
+    if (!bytes.ok()) continue;
+    std::remove(path.c_str());
+    fgm::Status status = g_engine->AddMemorySource({.path = path, .bytes = std::move(*bytes)});
+    if (!status.ok()) std::fprintf(stderr, "%s\n", status.ToString().c_str());
+  }
   return static_cast<int>(g_engine->index().files().size());
 }
 

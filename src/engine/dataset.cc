@@ -134,7 +134,7 @@ std::vector<std::string> ListDataFiles(const std::string& root) {
   return out;
 }
 
-Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, uint64_t id,
+Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t id,
                                                      const KnownInstances* known) {
   auto file = std::make_shared<IndexedFile>();
   file->path = source.path;
@@ -142,9 +142,9 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, u
   file->id = id;
   std::unique_ptr<FileReader> reader;
   if (!source.bytes.empty()) {
-    FGM_ASSIGN_OR_RETURN(
-        reader, FileReader::Open(parquet::MakeOwnedMemorySource(source.bytes, source.path)));
     file->size = source.bytes.size();
+    FGM_ASSIGN_OR_RETURN(reader, FileReader::Open(parquet::MakeOwnedMemorySource(
+                                     std::move(source.bytes), source.path)));
   } else {
     FGM_ASSIGN_OR_RETURN(reader, FileReader::OpenFile(source.path));
     file->size = reader->file_size();
@@ -416,10 +416,18 @@ void DatasetIndex::SetLiveSources(std::vector<FileSource> sources) {
   live_.clear();
   for (FileSource& s : sources) {
     s.live = true;
-    auto indexed = IndexFile(s, next_id_++);
+    auto indexed = IndexFile(std::move(s), next_id_++);
     if (indexed.ok()) live_.push_back(*indexed);
   }
   Rebuild();
+}
+
+Status DatasetIndex::AddMemorySource(FileSource source) {
+  FGM_ASSIGN_OR_RETURN(std::shared_ptr<const IndexedFile> indexed,
+                       IndexFile(std::move(source), next_id_++));
+  memory_.push_back(std::move(indexed));
+  Rebuild();
+  return OkStatus();
 }
 
 void DatasetIndex::Rebuild() {
@@ -432,9 +440,15 @@ void DatasetIndex::Rebuild() {
   for (const auto& [path, file] : by_path_) {
     if (!replaced.count(path)) visible.push_back(file);
   }
+  for (const auto& f : memory_) {
+    if (!f->live) visible.push_back(f);
+  }
   std::stable_sort(visible.begin(), visible.end(),
                    [](const auto& a, const auto& b) { return a->min_time_ms < b->min_time_ms; });
   for (const auto& f : live_) visible.push_back(f);
+  for (const auto& f : memory_) {
+    if (f->live) visible.push_back(f);
+  }
 
   bool changed = visible.size() != visible_.size();
   for (size_t i = 0; !changed && i < visible.size(); ++i)

@@ -69,9 +69,10 @@ struct FileSource {
 /// instances needs no label column read (hourly files repeat the same instances).
 using KnownInstances = std::map<int64_t, ContainerLabels>;
 
-/// Indexes one file. kCorrupt/kIo from the reader; a file that is not one of ours (no `time`
-/// column) is kUnsupported. `known` may be null.
-Result<std::shared_ptr<const IndexedFile>> IndexFile(const FileSource& source, uint64_t id,
+/// Indexes one file (an in-memory image's bytes are moved into the reader, not copied).
+/// kCorrupt/kIo from the reader; a file that is not one of ours (no `time` column) is
+/// kUnsupported. `known` may be null.
+Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t id,
                                                      const KnownInstances* known = nullptr);
 
 /// Every *.parquet file under `root` (recursively; hidden directories such as .fgm skipped), or
@@ -89,15 +90,21 @@ struct ContainerInfo {
 class DatasetIndex {
  public:
   /// `roots`: directories and/or files. The monitor's journal is added by the caller through
-  /// SetLiveSources (native only).
+  /// SetLiveSources (native only); files held in memory through AddMemorySource.
   explicit DatasetIndex(std::vector<std::string> roots) : roots_(std::move(roots)) {}
 
   /// Re-lists the roots: opens new or changed files, forgets removed ones, recomputes which files
   /// are replaced by compactions. Files that fail to open are skipped (logged once each).
   /// Returns true when the set of visible files changed.
   bool Refresh();
-  /// Replaces the in-progress (live) part.
+  /// Replaces the in-progress (live) part: every source is indexed as live (never cached).
   void SetLiveSources(std::vector<FileSource> sources);
+  /// Adds a finished file held in memory (`source.bytes`, moved in; `source.path` names it in
+  /// errors and must differ from the roots' files) as a regular, cacheable file that stays across
+  /// Refresh, e.g. the Parquet file embedded in an exported page, which the WebAssembly engine
+  /// receives as bytes and has no filesystem for. `source.live` is honoured. Errors are
+  /// IndexFile's; on error the index is unchanged.
+  Status AddMemorySource(FileSource source);
 
   /// Files to query (replaced ones excluded), oldest first.
   const std::vector<std::shared_ptr<const IndexedFile>>& files() const { return visible_; }
@@ -118,6 +125,7 @@ class DatasetIndex {
   std::vector<std::string> roots_;
   std::map<std::string, std::shared_ptr<const IndexedFile>> by_path_;
   std::vector<std::shared_ptr<const IndexedFile>> live_;
+  std::vector<std::shared_ptr<const IndexedFile>> memory_;  // AddMemorySource, oldest first
   std::vector<std::shared_ptr<const IndexedFile>> visible_;
   std::map<std::string, ContainerInfo> containers_;
   std::vector<std::string> metrics_;

@@ -89,6 +89,8 @@ class Engine {
   void SetLiveSources(std::vector<FileSource> sources) {
     index_.SetLiveSources(std::move(sources));
   }
+  /// See DatasetIndex::AddMemorySource.
+  Status AddMemorySource(FileSource source) { return index_.AddMemorySource(std::move(source)); }
 
   const DatasetIndex& index() const { return index_; }
   const EngineOptions& options() const { return options_; }

@@ -143,6 +143,52 @@ TEST_F(EngineTest, IndexListsContainersMetricsAndTimeRange) {
   EXPECT_EQ(*e.index().max_time_ms(), kT0Ms + 89'000);
 }
 
+// The exported page's path: the same files handed over as bytes answer exactly as on disk, stay
+// across Refresh, and are cached like finished files (not live).
+TEST_F(EngineTest, MemorySourcesAnswerLikeTheirFilesAndAreCached) {
+  Write(
+      90,
+      [](int s) {
+        std::vector<Sample> v = {{.id = "a", .mem_bytes = 100 + s}};
+        if (s >= 30) v.push_back({.id = "b", .ns = "ns2", .cpu_usec = s * 1000});
+        return v;
+      },
+      false);
+  auto on_disk = MakeEngine();
+  SeriesResult want = Query(*on_disk, "memory_usage_bytes", {"a"}, 0, 90);
+  ASSERT_EQ(want.series.size(), 1u);
+
+  Engine e(EngineOptions{.roots = {}});
+  std::vector<std::string> files = Files();
+  ASSERT_FALSE(files.empty());
+  for (const std::string& path : files) {
+    auto bytes = ReadFileToString(path);
+    ASSERT_TRUE(bytes.ok());
+    ASSERT_TRUE(e.AddMemorySource({.path = "mem:" + path, .bytes = std::move(*bytes)}).ok());
+  }
+  e.Refresh();  // lists no roots: the memory files stay
+  ASSERT_EQ(e.index().files().size(), files.size());
+  EXPECT_FALSE(e.index().files()[0]->live);
+  EXPECT_FALSE(e.index().has_live());
+  ASSERT_EQ(e.index().containers().size(), 2u);
+  EXPECT_EQ(e.index().containers().at("b").labels.namespace_name, "ns2");
+  EXPECT_EQ(e.index().containers().at("b").first_seen_ms, kT0Ms + 30'000);
+
+  SeriesResult got = Query(e, "memory_usage_bytes", {"a"}, 0, 90);
+  ASSERT_EQ(got.series.size(), 1u);
+  EXPECT_EQ(got.series[0].t, want.series[0].t);
+  EXPECT_EQ(got.series[0].avg, want.series[0].avg);
+  e.ResetStatsForTesting();
+  Query(e, "memory_usage_bytes", {"a"}, 0, 90);
+  EXPECT_GT(e.stats().cache_hits, 0u);
+  EXPECT_EQ(e.stats().chunks_decoded, 0u);
+
+  // Bytes that are not Parquet: an error, and the index keeps what it had.
+  Status bad = e.AddMemorySource({.path = "mem:junk", .bytes = "not a parquet file"});
+  EXPECT_FALSE(bad.ok());
+  EXPECT_EQ(e.index().files().size(), files.size());
+}
+
 TEST_F(EngineTest, CounterRatesEqualHandComputedDeltas) {
   // cpu_usage_usec = 1000 * s^2: the rate over second s is (2s - 1) * 1000 us/s.
   Write(
