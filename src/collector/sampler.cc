@@ -61,9 +61,12 @@ size_t Sampler::container_count() const {
 }
 
 const k8s::ContainerMetadata& Sampler::MetadataOf(Tracked& t, bool lookup) {
-  if (lookup && !t.metadata && options_.metadata != nullptr) {
+  const bool refresh = t.metadata && options_.metadata_refresh_ticks > 0 &&
+                       stats_.ticks - t.metadata_tick >= options_.metadata_refresh_ticks;
+  if (lookup && (!t.metadata || refresh) && options_.metadata != nullptr) {
     k8s::MetadataResult r = options_.metadata->Lookup(t.discovered.identity);
     if (r.found() && r.metadata != nullptr) t.metadata = std::move(r.metadata);
+    t.metadata_tick = stats_.ticks;
   }
   return t.metadata ? *t.metadata : t.path_metadata;
 }

@@ -54,6 +54,11 @@ struct SamplerOptions {
   /// cgroup path says (pod UID, QoS class). Discovery also uses it to skip sandboxes and calls
   /// Forget() when a container goes.
   k8s::MetadataProvider* metadata = nullptr;
+  /// Found metadata is asked for again every this many ticks (0 = never). A source that syncs
+  /// later than the runtime's files (the Kubernetes API server, with pod labels and restart
+  /// counts) then replaces the first answer instead of being shadowed by it for the container's
+  /// whole life. 30 ticks is one hash lookup per container per half-minute.
+  uint64_t metadata_refresh_ticks = 30;
   /// Sum RSS/PSS from /proc/<pid>/smaps_rollup per container (ContainerSample::memory).
   bool collect_pss = true;
   /// Wall time one tick may spend in smaps_rollup reads (see PssReader for how it is enforced).
@@ -143,6 +148,7 @@ class Sampler {
     RateBase base;                          ///< counters of the previous successful read
     std::optional<uint64_t> oom_kill_base;  ///< memory.events oom_kill at the previous read
     std::shared_ptr<const k8s::ContainerMetadata> metadata;  ///< once the provider found it
+    uint64_t metadata_tick = 0;            ///< stats_.ticks when `metadata` was last asked for
     k8s::ContainerMetadata path_metadata;  ///< what the identity alone says (the fallback)
   };
   struct ProcessCpu {

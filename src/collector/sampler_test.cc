@@ -548,11 +548,35 @@ TEST_F(SamplerTest, MetadataPendingThenFoundNeverBlocks) {
   metadata.known[ContainerId(1)] = md;
   TickResult t2 = Tick(*sampler);
   EXPECT_EQ(t2.samples.at(0).metadata, md);
-  // Found metadata is kept: no more lookups for this container.
+  // Found metadata is kept: no more lookups for this container until the refresh period.
   const int lookups = metadata.lookups;
   Tick(*sampler);
   Tick(*sampler);
   EXPECT_EQ(metadata.lookups, lookups);
+}
+
+TEST_F(SamplerTest, FoundMetadataIsRefreshedSoALaterSourceTakesOver) {
+  // E.g. containerd's bundle file answers first; the API server syncs later with pod labels.
+  FakeMetadata metadata;
+  Write(1, CgroupState{});
+  SamplerOptions o = Options();
+  o.metadata = &metadata;
+  o.metadata_refresh_ticks = 5;
+  k8s::ContainerMetadata from_files;
+  from_files.pod_name = "web-0";
+  metadata.known[ContainerId(1)] = from_files;
+  auto sampler = Make(std::move(o));
+  EXPECT_EQ(Tick(*sampler).samples.at(0).metadata, from_files);
+
+  k8s::ContainerMetadata from_api = from_files;
+  from_api.labels = {{"app", "web"}};
+  metadata.known[ContainerId(1)] = from_api;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Tick(*sampler).samples.at(0).metadata, from_files);
+  const int lookups = metadata.lookups;
+  TickResult later;
+  for (int i = 0; i < 3; ++i) later = Tick(*sampler);
+  EXPECT_EQ(later.samples.at(0).metadata, from_api);
+  EXPECT_EQ(metadata.lookups, lookups + 1);  // one lookup per refresh period, not per tick
 }
 
 TEST_F(SamplerTest, ReusedTickResultMatchesAFreshOne) {

@@ -26,6 +26,22 @@
 namespace fgm::monitor {
 namespace {
 
+// Lets the chain (which owns its members) hold a provider the caller also keeps, such as the
+// API-server watcher that is at the same time an event source.
+class SharedMetadataProvider final : public k8s::MetadataProvider {
+ public:
+  explicit SharedMetadataProvider(std::shared_ptr<k8s::MetadataProvider> inner)
+      : inner_(std::move(inner)) {}
+  k8s::MetadataResult Lookup(const k8s::ContainerIdentity& identity) override {
+    return inner_->Lookup(identity);
+  }
+  void Forget(const k8s::ContainerIdentity& identity) override { inner_->Forget(identity); }
+  std::string_view name() const override { return inner_->name(); }
+
+ private:
+  std::shared_ptr<k8s::MetadataProvider> inner_;
+};
+
 std::string EnvOr(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : fallback;
@@ -178,6 +194,9 @@ Result<std::unique_ptr<Monitor>> Monitor::Create(MonitorOptions options) {
   impl->layout = *layout;
 
   std::vector<std::unique_ptr<k8s::MetadataProvider>> providers;
+  for (const std::shared_ptr<k8s::MetadataProvider>& extra : options.metadata_providers) {
+    providers.push_back(std::make_unique<SharedMetadataProvider>(extra));
+  }
   if (!options.local_metadata_dir.empty()) {
     providers.push_back(
         std::make_unique<k8s::LocalMetadataProvider>(options.local_metadata_dir, RealClock()));

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "k8s/external_events.h"
+#include "k8s/metadata.h"
 
 namespace fgm::monitor {
 
@@ -49,6 +50,9 @@ struct MonitorOptions {
   /// Their events become event rows labelled like the container's metric rows (see
   /// ExternalEventMapper). Used only with an output dir.
   std::vector<std::shared_ptr<k8s::ExternalEventSource>> event_sources;
+  /// More metadata providers (e.g. the Kubernetes API server's), asked before the local
+  /// metadata directory and the runtimes' files, from the sampling thread.
+  std::vector<std::shared_ptr<k8s::MetadataProvider>> metadata_providers;
   /// Print the live table (fgm top / --print) every tick.
   bool print = false;
   /// Stop after this long (0: run until stopped).

@@ -162,6 +162,7 @@ void AddMonitorCommands(CLI::App& app, int* exit_code, const std::string& comman
       }
       watcher = *started;
       args->options.event_sources.push_back(watcher);
+      args->options.metadata_providers.push_back(watcher);
     }
     *exit_code = RunMonitor("monitor", args->options);
     if (watcher) watcher->Stop();
