@@ -5,12 +5,13 @@
 // writes the embedded (uncompressed-page) Parquet file, for timing the native index on it
 // (build/src/engine/viewer_bench --data FILE). --engine DIR runs DIR/fgm_engine.{js,wasm} (e.g.
 // build-wasm) in Node instead of the page's own engine.
-//   node wasm/bench_open.mjs PAGE.html [--runs 5] [--browser] [--dump-data FILE] [--engine DIR] [--memory]
+//   node wasm/bench_open.mjs PAGE.html [--runs 5] [--browser] [--dump-data FILE] [--engine DIR [--write-page OUT]] [--memory]
 //   [--containers-json FILE]   (writes the engine's /api/containers answer, to compare engines)
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 import { openWasmEngine, parsePage } from "../test/export/lib.mjs";
 
 const args = process.argv.slice(2);
@@ -22,8 +23,20 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const parsed = parsePage(readFileSync(page, "utf8"));
 if (opt("--dump-data")) writeFileSync(opt("--dump-data"), parsed.data);
 if (opt("--engine")) {
+  const oldJs = parsed.engineJs;
   parsed.engineJs = readFileSync(resolve(opt("--engine"), "fgm_engine.js"), "utf8");
   parsed.wasm = readFileSync(resolve(opt("--engine"), "fgm_engine.wasm"));
+  // --write-page OUT: the same page with this engine swapped in (timing an engine change in the
+  // browser without re-exporting).
+  if (opt("--write-page")) {
+    let html = readFileSync(page, "utf8");
+    html = html.replace(oldJs, () => parsed.engineJs);
+    const at = html.indexOf('id="fgm-engine-wasm"');
+    const start = html.indexOf(">", at) + 1;
+    const end = html.indexOf("</script>", start);
+    html = html.slice(0, start) + gzipSync(parsed.wasm, { level: 9 }).toString("base64") + html.slice(end);
+    writeFileSync(opt("--write-page"), html);
+  }
 }
 
 // With --memory, opens through fgm_engine_open_memory (bytes copied into _malloc'ed memory)
