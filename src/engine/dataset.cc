@@ -237,14 +237,6 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t
       int64_t i = time_idx[pos_of(row)];
       return i < 0 ? 0 : times.int64s[static_cast<size_t>(i)];
     };
-    // Labels are read only for runs whose instance (cgroup inode) was not seen before, in an
-    // earlier file (`known`) or an earlier row group of this one: hourly files repeat the same
-    // instances, and a file whose row groups each hold a slice of every container (the store's
-    // hourly sections, an export of them) repeats them from row group to row group. Only the
-    // first rows of the new runs are read, so a row group with one new instance decodes one page
-    // per label column. Kernels since 5.5 give kernfs nodes 64-bit ids that are not reused, so an
-    // inode names one instance for the dataset's lifetime (across files, an inode seen with two
-    // ids is not trusted: see AddKnown).
     // Reads label column `c` at the first rows of runs `which` into *values (one per run).
     auto read_labels = [&](size_t c, const std::vector<size_t>& which,
                            std::vector<std::string>* values) -> Status {
@@ -282,7 +274,10 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t
     // otherwise the id columns are read (two columns, not eleven) and the other labels only for
     // runs whose (inode, id) this file has not shown yet, in an earlier row group (a file whose
     // row groups each hold a slice of every container, as the store's hourly sections and their
-    // exports do, repeats them from row group to row group) or in an earlier file.
+    // exports do, repeats them from row group to row group) or in an earlier file. Kernels since
+    // 5.5 give kernfs nodes 64-bit ids that are not reused, so across files an inode names one
+    // instance (one seen with two ids is not trusted: see AddKnown); within a file the id is
+    // checked, as tests and old kernels may show one inode under two ids.
     bool all_known = known != nullptr;
     for (size_t k = 0; all_known && k < runs.size(); ++k) all_known = known->count(runs[k].inode);
     std::vector<std::string> ids(runs.size());
