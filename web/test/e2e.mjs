@@ -78,11 +78,7 @@ async function main() {
   console.log(`viewer at ${url}`);
 
   browser = await launchChromium();
-  // TODO(webui): drop the Accept-Encoding override once fgm viewer stops answering brotli: httplib
-  // compresses every response with brotli when the browser offers it, ~1 s per 250 KB on this
-  // machine, which would make each view change take seconds (reported to the server's owner;
-  // web/bench/ui_bench.mjs measures both). The UI does not depend on the encoding.
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, extraHTTPHeaders: { "Accept-Encoding": "gzip, deflate" } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(url).origin });
   const page = await context.newPage();
   watch(page);
