@@ -5,10 +5,9 @@
 // writes the embedded (uncompressed-page) Parquet file, for timing the native index on it
 // (build/src/engine/viewer_bench --data FILE). --engine DIR runs DIR/fgm_engine.{js,wasm} (e.g.
 // build-wasm) in Node instead of the page's own engine.
-//   node wasm/bench_open.mjs PAGE.html [--runs 5] [--browser] [--dump-data FILE] [--engine DIR [--write-page OUT]] [--memory]
+//   node wasm/bench_open.mjs PAGE.html [--runs 5] [--browser] [--dump-data FILE] [--engine DIR [--write-page OUT]]
 //   [--containers-json FILE]   (writes the engine's /api/containers answer, to compare engines)
 import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -39,35 +38,10 @@ if (opt("--engine")) {
   }
 }
 
-// With --memory, opens through fgm_engine_open_memory (bytes copied into _malloc'ed memory)
-// instead of the MEMFS path test/export/lib.mjs takes (fgm_engine_open).
-async function openInMemory(p) {
-  const require = createRequire(import.meta.url);
-  const module = { exports: {} };
-  const factory = new Function("require", "module", "exports", "__dirname", "__filename",
-    `${p.engineJs}\nreturn createFgmEngine;`)(require, module, module.exports, "/", "/engine.js");
-  const mod = await factory({ wasmBinary: p.wasm, print: () => {}, printErr: (s) => console.error(s) });
-  const ptr = mod._malloc(p.data.length);
-  mod.HEAPU8.set(p.data, ptr);
-  const files = mod.ccall("fgm_engine_open_memory", "number", ["number", "number", "string", "string"],
-    [ptr, p.data.length, "export.parquet", p.info.version]);
-  const request = mod.cwrap("fgm_engine_request", "number", ["string", "string"]);
-  const status = mod.cwrap("fgm_engine_status", "number", []);
-  const size = mod.cwrap("fgm_engine_body_size", "number", []);
-  return {
-    files,
-    get(pathAndQuery) {
-      const [path, query = ""] = pathAndQuery.split("?");
-      const ptr = request(path, query);
-      return { status: status(), body: mod.UTF8ToString(ptr, size()) };
-    },
-  };
-}
-
 const open = [];
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
-  const engine = args.includes("--memory") ? await openInMemory(parsed) : await openWasmEngine(parsed);
+  const engine = await openWasmEngine(parsed);
   const t1 = performance.now();
   if (engine.files !== 1) throw new Error(`engine opened ${engine.files} files`);
   const c = engine.get("/api/containers");

@@ -12,7 +12,6 @@
 #include <string>
 #include <string_view>
 
-#include "core/file.h"
 #include "engine/api.h"
 #include "engine/dataset.h"
 #include "engine/engine.h"
@@ -88,25 +87,6 @@ EMSCRIPTEN_KEEPALIVE int fgm_engine_open_memory(char* data, int size, const char
   g_engine = std::make_unique<fgm::engine::Engine>(std::move(options));
   fgm::Status status = g_engine->AddMemorySource(std::move(source));
   if (!status.ok()) std::fprintf(stderr, "%s\n", status.ToString().c_str());
-  return static_cast<int>(g_engine->index().files().size());
-}
-
-/// The former entry point, kept while web/src/wasm_engine.ts and test/export/lib.mjs still write
-/// the file into emscripten's in-memory filesystem: every *.parquet under `root` is read once into
-/// memory, removed from the filesystem (no second copy lives on) and opened as by
-/// fgm_engine_open_memory. TODO(web): switch the callers to fgm_engine_open_memory, then drop this
-/// and -sFORCE_FILESYSTEM.
-EMSCRIPTEN_KEEPALIVE int fgm_engine_open(const char* root, const char* version) {
-  fgm::engine::EngineOptions options;
-  options.version = version;
-  g_engine = std::make_unique<fgm::engine::Engine>(std::move(options));
-  for (const std::string& path : fgm::engine::ListDataFiles(root)) {
-    auto bytes = fgm::ReadFileToString(path);
-    if (!bytes.ok()) continue;
-    std::remove(path.c_str());
-    fgm::Status status = g_engine->AddMemorySource({.path = path, .bytes = std::move(*bytes)});
-    if (!status.ok()) std::fprintf(stderr, "%s\n", status.ToString().c_str());
-  }
   return static_cast<int>(g_engine->index().files().size());
 }
 

@@ -53,7 +53,7 @@ export function parsePage(html) {
 }
 
 /// Instantiates the page's engine in Node exactly as web/src/wasm_engine.ts does in the browser:
-/// same factory, wasm bytes handed in, data written into MEMFS, same C entry points.
+/// same factory, wasm bytes handed in, data copied into _malloc'ed memory, same C entry points.
 export async function openWasmEngine(page) {
   const require = createRequire(import.meta.url);
   const module = { exports: {} };
@@ -61,10 +61,10 @@ export async function openWasmEngine(page) {
   const factory = new Function("require", "module", "exports", "__dirname", "__filename",
     `${page.engineJs}\nreturn createFgmEngine;`)(require, module, module.exports, "/", "/engine.js");
   const mod = await factory({ wasmBinary: page.wasm, print: () => {}, printErr: () => {} });
-  mod.FS.mkdir("/export");
-  mod.FS.writeFile("/export/export.parquet", page.data);
-  const open = mod.cwrap("fgm_engine_open", "number", ["string", "string"]);
-  const files = open("/export", page.info.version);
+  const ptr = mod._malloc(page.data.length);
+  mod.HEAPU8.set(page.data, ptr);
+  const open = mod.cwrap("fgm_engine_open_memory", "number", ["number", "number", "string", "string"]);
+  const files = open(ptr, page.data.length, "export.parquet", page.info.version);
   const request = mod.cwrap("fgm_engine_request", "number", ["string", "string"]);
   const status = mod.cwrap("fgm_engine_status", "number", []);
   const size = mod.cwrap("fgm_engine_body_size", "number", []);

@@ -9,17 +9,12 @@ import { buildQuery, type Engine, EngineError, type Params } from "./engine";
 
 /// The parts of the emscripten module (MODULARIZE, EXPORT_NAME=createFgmEngine) used here.
 export interface FgmWasmModule {
-  FS: {
-    mkdir(path: string): void;
-    writeFile(path: string, data: Uint8Array): void;
-  };
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
   cwrap(name: string, ret: "number" | "string" | null, args: ("number" | "string")[]): (...a: unknown[]) => unknown;
   UTF8ToString(ptr: number, maxBytes?: number): string;
 }
 export type CreateFgmEngine = (options: { wasmBinary: Uint8Array; print?: (s: string) => void; printErr?: (s: string) => void }) => Promise<FgmWasmModule>;
-
-/// Where the engine's files live inside its in-memory filesystem.
-const kDataDir = "/export";
 
 export class WasmEngine implements Engine {
   private readonly requestFn: (path: string, query: string) => number;
@@ -37,11 +32,13 @@ export class WasmEngine implements Engine {
   static async create(create: CreateFgmEngine, wasmBinary: Uint8Array, parquet: Uint8Array, version: string): Promise<WasmEngine> {
     performance.mark("fgm-engine-bytes");
     const mod = await create({ wasmBinary, print: () => {}, printErr: (s) => console.warn(`fgm engine: ${s}`) });
-    mod.FS.mkdir(kDataDir);
-    mod.FS.writeFile(`${kDataDir}/export.parquet`, parquet);
+    // The engine takes over a _malloc'ed copy of the data (no filesystem in between).
+    const ptr = mod._malloc(parquet.length);
+    if (!ptr) throw new EngineError(500, "not enough memory for the embedded data", "/");
+    mod.HEAPU8.set(parquet, ptr);
     performance.mark("fgm-engine-instantiated");
-    const open = mod.cwrap("fgm_engine_open", "number", ["string", "string"]);
-    const files = open(kDataDir, version) as number;
+    const open = mod.cwrap("fgm_engine_open_memory", "number", ["number", "number", "string", "string"]);
+    const files = open(ptr, parquet.length, "export.parquet", version) as number;
     if (files < 1) throw new EngineError(500, "the embedded data could not be opened", "/");
     return new WasmEngine(mod);
   }
