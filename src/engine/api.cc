@@ -552,6 +552,22 @@ Result<double> NumParam(const QueryParams& p, std::string_view name, double defa
   return *v;
 }
 
+// Longest span a study's integer seconds parameter may name: a year, far beyond any capture the
+// engine holds in memory, and small enough that seconds-to-ms products cannot overflow.
+constexpr int64_t kMaxStudySeconds = 366LL * 24 * 3600;
+
+// An integer parameter within [lo, hi]: checked before any cast, since converting an out-of-range
+// double to an integer is undefined behaviour.
+Result<int64_t> IntParam(const QueryParams& p, std::string_view name, int64_t default_value,
+                         int64_t lo, int64_t hi) {
+  FGM_ASSIGN_OR_RETURN(double v, NumParam(p, name, static_cast<double>(default_value)));
+  if (v < static_cast<double>(lo) || v > static_cast<double>(hi) || v != std::floor(v)) {
+    return InvalidArgumentError(std::string(name) + ": send an integer from " + std::to_string(lo) +
+                                " to " + std::to_string(hi));
+  }
+  return static_cast<int64_t>(v);
+}
+
 // A dense, evenly spaced copy of a series (NaN where no bucket).
 struct DenseSeries {
   int64_t start_ms = 0, step_ms = 1000;
@@ -615,11 +631,11 @@ Status RunStudy(Engine& engine, std::string_view id, const QueryParams& p, const
     studies::PeriodicityOptions o;
     FGM_ASSIGN_OR_RETURN(o.min_period_s, NumParam(p, "min_period_s", o.min_period_s));
     FGM_ASSIGN_OR_RETURN(o.max_period_s, NumParam(p, "max_period_s", o.max_period_s));
-    FGM_ASSIGN_OR_RETURN(double mp, NumParam(p, "max_periods", o.max_periods));
+    FGM_ASSIGN_OR_RETURN(int64_t mp, IntParam(p, "max_periods", o.max_periods, 1, 100));
     FGM_ASSIGN_OR_RETURN(o.min_confidence, NumParam(p, "min_confidence", o.min_confidence));
-    FGM_ASSIGN_OR_RETURN(double ws, NumParam(p, "window_s", 0));
+    FGM_ASSIGN_OR_RETURN(int64_t ws, IntParam(p, "window_s", 0, 0, kMaxStudySeconds));
     o.max_periods = static_cast<int>(mp);
-    o.window_s = static_cast<int64_t>(ws);
+    o.window_s = ws;
     FGM_ASSIGN_OR_RETURN(auto res, studies::DetectPeriodicity(d.view(), o));
     w.Key("summary");
     w.String(res.periods.empty() ? "no period found"
@@ -640,9 +656,9 @@ Status RunStudy(Engine& engine, std::string_view id, const QueryParams& p, const
   } else if (id == "changepoint") {
     studies::ChangePointOptions o;
     FGM_ASSIGN_OR_RETURN(o.penalty, NumParam(p, "penalty", o.penalty));
-    FGM_ASSIGN_OR_RETURN(double ms, NumParam(p, "min_segment_s", o.min_segment_s));
-    FGM_ASSIGN_OR_RETURN(double mc, NumParam(p, "max_changepoints", o.max_changepoints));
-    o.min_segment_s = static_cast<int64_t>(ms);
+    FGM_ASSIGN_OR_RETURN(o.min_segment_s,
+                         IntParam(p, "min_segment_s", o.min_segment_s, 1, kMaxStudySeconds));
+    FGM_ASSIGN_OR_RETURN(int64_t mc, IntParam(p, "max_changepoints", o.max_changepoints, 1, 10000));
     o.max_changepoints = static_cast<int>(mc);
     FGM_ASSIGN_OR_RETURN(auto res, studies::DetectChangePoints(d.view(), o));
     w.Key("summary");
@@ -722,10 +738,9 @@ Status RunStudy(Engine& engine, std::string_view id, const QueryParams& p, const
 Status RunCorrelation(Engine& engine, const QueryParams& p, const SeriesQuery& q,
                       const SeriesResult& r, JsonWriter& w) {
   studies::CorrelationOptions o;
-  FGM_ASSIGN_OR_RETURN(double k, NumParam(p, "top_k", o.top_k));
-  FGM_ASSIGN_OR_RETURN(double lag, NumParam(p, "max_lag_s", static_cast<double>(o.max_lag_s)));
+  FGM_ASSIGN_OR_RETURN(int64_t k, IntParam(p, "top_k", o.top_k, 1, 1000));
+  FGM_ASSIGN_OR_RETURN(o.max_lag_s, IntParam(p, "max_lag_s", o.max_lag_s, 0, kMaxStudySeconds));
   o.top_k = static_cast<int>(k);
-  o.max_lag_s = static_cast<int64_t>(lag);
   const Series& target = r.series[0];
   DenseSeries target_dense = Densify(r, target);
   std::vector<std::string> metrics = SplitList(Param(p, "candidate_metrics"));

@@ -530,6 +530,19 @@ TEST_F(EngineTest, ApiAnswersAndRejectsBadParameters) {
            {"/api/timeseries", {{"metric", "cpu_usage_usec"}, {"containers", "zzz"}}, 404, "zzz"},
            {"/api/containers", {{"labels", "novalue"}}, 400, "key:value"},
            {"/api/study/fourier", {{"metric", "cpu_usage_usec"}}, 404, "periodicity"},
+           // Integer study parameters are range-checked before any cast (1e300 would be UB).
+           {"/api/study/correlation",
+            {{"metric", "cpu_usage_usec"}, {"containers", "a"}, {"top_k", "1e300"}},
+            400,
+            "top_k"},
+           {"/api/study/periodicity",
+            {{"metric", "cpu_usage_usec"}, {"containers", "a"}, {"max_periods", "2.5"}},
+            400,
+            "max_periods"},
+           {"/api/study/changepoint",
+            {{"metric", "cpu_usage_usec"}, {"containers", "a"}, {"min_segment_s", "-1"}},
+            400,
+            "min_segment_s"},
            {"/api/nope", {}, 404, "docs/api.md"},
        }) {
     ApiResponse r = HandleApiRequest(e, b.path, b.params);
