@@ -326,7 +326,12 @@ HttpResponse ViewerHandler::Handle(const HttpRequest& request) {
     if (request.body_bytes > kMaxBodyBytes) return JsonError(413, "request body too large");
     const std::string& path = request.path;
     // Not under the engine's lock: an export reads the files itself and may take seconds.
-    if (path == "/api/export") return Export(request.params);
+    if (path == "/api/export") {
+      // httplib answers HEAD through the GET handler and drops the body: a HEAD would run a whole
+      // export (seconds of I/O, temp files) for nothing.
+      if (request.method != "GET") return JsonError(405, "/api/export runs on GET only");
+      return Export(request.params);
+    }
     if (path.starts_with("/api/")) {
       std::lock_guard<std::mutex> lock(engine_->mutex());
       MaybeRefreshLocked();

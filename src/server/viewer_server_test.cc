@@ -281,6 +281,17 @@ TEST_F(ExportApiTest, ParquetDownloadHasTheSelectedRows) {
   EXPECT_LT((*reader)->schema().FindColumn("cpu_usage_millicores"), 0);
 }
 
+TEST_F(ExportApiTest, HeadDoesNotRunAnExport) {
+  ViewerHandler h(engine_.get(), Options(), 8080);
+  HttpResponse r = h.Handle({.method = "HEAD",
+                             .path = "/api/export",
+                             .host = "127.0.0.1:8080",
+                             .params = {{"format", "parquet"}, {"range", "all"}}});
+  EXPECT_EQ(r.status, 405) << r.body;
+  EXPECT_FALSE(r.body_file);
+  EXPECT_TRUE(TmpEmpty());
+}
+
 TEST_F(ExportApiTest, HtmlDownloadIsSelfContained) {
   // The real page when this build embedded it (release builds with emscripten and node), else a
   // stand-in with links, so the check still runs against an assembled page.
