@@ -100,6 +100,11 @@ constexpr int kUnifiedCpuStat = 0;
 // cgroup.events "populated" is used only on pure v2 hosts (sampler.cc): on hybrid hosts a
 // runtime may leave the controller-less unified cgroup empty, so it is not read there at all.
 constexpr int kCgroupEvents = 20;
+// The idle-skip sentinels (CgroupReaderOptions::idle_full_read_every): CPU usage and memory
+// usage, each from the first of its files this layout has.
+constexpr int kUnifiedMemoryCurrent = 3;
+constexpr int kCpuacctUsage = 25;
+constexpr int kV1MemoryUsage = 27;
 constexpr int kIoServiceBytesRecursive = 33;
 constexpr int kIoServicedRecursive = 34;
 
@@ -476,6 +481,9 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
   FGM_CHECK(std::string_view(kFiles[kIoServicedRecursive].name) ==
             "blkio.throttle.io_serviced_recursive");
   FGM_CHECK(std::string_view(kFiles[kCgroupEvents].name) == "cgroup.events");
+  FGM_CHECK(std::string_view(kFiles[kUnifiedMemoryCurrent].name) == "memory.current");
+  FGM_CHECK(std::string_view(kFiles[kCpuacctUsage].name) == "cpuacct.usage");
+  FGM_CHECK(std::string_view(kFiles[kV1MemoryUsage].name) == "memory.usage_in_bytes");
   FGM_CHECK(std::string_view(kFiles[kUnifiedCpuStat].name) == "cpu.stat" &&
             kFiles[kUnifiedCpuStat].hierarchy == Hierarchy::kUnified);
   CgroupReader r;
@@ -551,6 +559,7 @@ std::string CgroupReader::PathOf(Hierarchy h, const char* name) const {
 
 Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
   FileState& state = files_[file_index];
+  ++last_read_stats_.files_read;
   if (state.fd.valid()) {
     Status s = PreadWhole(state.fd.get(), &buf_);
     if (s.ok()) return s;
@@ -580,6 +589,45 @@ bool CgroupReader::CgroupRemoved() const {
   return false;
 }
 
+int CgroupReader::ProbeSentinel(size_t i) {
+  const FileSpec& spec = kFiles[i];
+  FileState& state = files_[i];
+  if (dir_fd(spec.hierarchy) < 0 || state.skip || state.absent_until_read > reads_) return -1;
+  if (!ReadOne(i, spec.hierarchy, spec.name).ok()) return -1;
+  const bool same = state.cached_valid && buf_ == state.cached;
+  state.cached.swap(buf_);  // no copy: buf_ takes the old text's capacity
+  state.cached_valid = true;
+  state.read_at = reads_;
+  return same ? 1 : 0;
+}
+
+bool CgroupReader::SentinelsUnchanged() {
+  int cpu = ProbeSentinel(kUnifiedCpuStat);
+  if (cpu < 0) cpu = ProbeSentinel(kCpuacctUsage);
+  if (cpu == 0) return false;  // changed: no need to look at memory, the read is full anyway
+  int memory = ProbeSentinel(kUnifiedMemoryCurrent);
+  if (memory < 0) memory = ProbeSentinel(kV1MemoryUsage);
+  return cpu == 1 && memory == 1;
+}
+
+void CgroupReader::UpdateForceFull(const CgroupSnapshot& snap) {
+  // A stall in progress (some task blocked or starved) can go on without CPU use or memory
+  // change, so while PSI totals advance between full reads, every read is full.
+  uint64_t psi = 0;
+  for (const std::optional<PressureStat>* p :
+       {&snap.cpu_pressure, &snap.memory_pressure, &snap.io_pressure, &snap.irq_pressure}) {
+    if (!*p) continue;
+    if ((*p)->some) psi += (*p)->some->total;
+    if ((*p)->full) psi += (*p)->full->total;
+  }
+  const bool stalling = psi != last_psi_total_;
+  last_psi_total_ = psi;
+  // Dirty or writeback pages: the flusher will write them back on the container's behalf.
+  const bool writeback_pending = snap.memory_stat.Get("file_dirty").value_or(0) != 0 ||
+                                 snap.memory_stat.Get("file_writeback").value_or(0) != 0;
+  force_full_next_ = stalling || writeback_pending;
+}
+
 Status CgroupReader::Read(CgroupSnapshot* out) {
   // Reset every field, but keep last tick's memory.stat entries (~60 strings) to parse into.
   MemoryStat stat_buffer = std::move(out->memory_stat);
@@ -589,6 +637,17 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
   out->taken_at_ns = clock_->WallNs();
   out->inode = inode_;
   ++reads_;
+  last_read_stats_ = CgroupReadStats{};
+
+  // Idle skip: decided before anything else is read (see CgroupReaderOptions). The periodic
+  // full read is spread by inode so containers started together do not all read in one tick.
+  const int64_t every = options_.idle_full_read_every;
+  bool idle = false;
+  if (every > 1 && !force_full_next_ &&
+      (static_cast<uint64_t>(reads_) + inode_) % static_cast<uint64_t>(every) != 0) {
+    idle = SentinelsUnchanged();
+  }
+  last_read_stats_.full = !idle;
 
   ApplyContext ctx{
       .out = out, .stat_buffer = &stat_buffer, .v1_scratch = &v1_stat_scratch_, .pending = {}};
@@ -601,7 +660,12 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
     if (spec.fallback_for >= 0 && read_ok[static_cast<size_t>(spec.fallback_for)]) continue;
     FileState& state = files_[i];
     if (state.skip || state.absent_until_read > reads_) continue;
-    const bool use_cached = spec.slow && state.cached_valid && reads_ < state.next_read;
+    const bool slow = spec.slow && options_.slow_file_every > 1;
+    // The text to apply without reading: a sentinel read above, a slow file within its period,
+    // or, on an idle read, any per-tick file's last text.
+    const bool use_cached =
+        state.cached_valid &&
+        (state.read_at == reads_ || (slow && reads_ < state.next_read) || (idle && !slow));
     if (!use_cached) {
       Status s = ReadOne(i, spec.hierarchy, spec.name);
       if (s.code() == StatusCode::kNotFound) {
@@ -612,16 +676,22 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
       }
       if (!s.ok()) return s.WithContext(dirs_[static_cast<size_t>(spec.hierarchy)]);
       state.absent_until_read = 0;
-      if (spec.slow && options_.slow_file_every > 1) {
-        state.cached.assign(buf_);
-        state.cached_valid = true;
+      if (slow) {
         // The first read is spread by inode over the period, so readers opened in the same tick
         // (every container at start-up) do not all re-read their slow files in the same tick.
-        const int64_t every = options_.slow_file_every;
-        state.next_read = reads_ + (reads_ == 1 ? 1 + static_cast<int64_t>(inode_ % every) : every);
+        const int64_t slow_every = options_.slow_file_every;
+        state.next_read =
+            reads_ + (reads_ == 1 ? 1 + static_cast<int64_t>(inode_ % slow_every) : slow_every);
+      }
+      if (slow || every > 1) {
+        state.cached.swap(buf_);  // keep the text; buf_ takes the old one's capacity
+        state.cached_valid = true;
+        state.read_at = reads_;
       }
     }
-    Status parsed = spec.apply(use_cached ? std::string_view(state.cached) : buf_, ctx);
+    const std::string_view text =
+        (use_cached || slow || every > 1) ? std::string_view(state.cached) : std::string_view(buf_);
+    Status parsed = spec.apply(text, ctx);
     if (!parsed.ok()) {
       state.cached_valid = false;  // read it again next tick
       // Keep going: the caller may still use the other files' values (see header).
@@ -635,6 +705,9 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
     return NotFoundError(primary_dir_ + ": cgroup removed");
   }
   Finish(ctx);
+  if (!idle) UpdateForceFull(*out);
+  // A parse error anywhere: read everything again next time rather than carry a gap.
+  if (!first_parse_error.ok()) force_full_next_ = true;
   out->read_latency_ns = clock_->MonotonicNs() - start_ns;
   return first_parse_error;
 }

@@ -139,6 +139,35 @@ struct CgroupReaderOptions {
   /// (one openat per period), so the fd cap covers the per-tick files of more containers.
   /// 1 = every file every tick, all kept open.
   int slow_file_every = 10;
+  /// Idle-container skip ("read what can have changed"). Every read first reads the sentinels:
+  /// CPU usage (unified cpu.stat; v1 cpuacct.usage where that is missing) and memory usage
+  /// (memory.current; v1 memory.usage_in_bytes on v1 and hybrid hosts). When both texts are
+  /// byte-identical to the previous read, nothing ran in the cgroup and nothing was charged or
+  /// uncharged, so the other per-tick files re-apply their last text instead of being read
+  /// (2-10 us of kernfs formatting each). Every container still gets a sample every read; the
+  /// carried values are the last ones the kernel reported, so counters never go backwards.
+  /// A full read still happens:
+  ///   - every this many reads, spread by inode (the safety net for everything below);
+  ///   - on the read after a full read whose PSI stall totals advanced: a task can stall with
+  ///     no CPU use and no memory change (blocked in D state on I/O or a refault, runnable but
+  ///     starved of CPU), so while a stall is in progress the container is read in full;
+  ///   - while the last full read saw dirty or writeback pages: the flusher writes them back
+  ///     (v2 io.stat is charged to the owner cgroup) with no CPU use by the container and no
+  ///     usage change.
+  /// What can still be late by up to this many reads: a stall that starts with no CPU use in
+  /// the same interval (a task enters D state right after a read and stays there), LRU aging by
+  /// kswapd (active/inactive moves in memory.stat with usage unchanged), asynchronous memcg
+  /// statistics flushes, and processes migrated in or out by another cgroup's writer
+  /// (pids.current, cgroup.events). A carried counter then catches up at the next full read.
+  /// 10 reads = 10 s at 1 Hz, the same bound as limits (slow_file_every) and Netdata's rescan.
+  /// 1 = read every file every tick.
+  int idle_full_read_every = 10;
+};
+
+/// What the last CgroupReader::Read() did, for tests and the monitor's self-metrics.
+struct CgroupReadStats {
+  int files_read = 0;  ///< kernfs files actually read (pread/openat), sentinels included
+  bool full = false;   ///< false: an idle read (sentinels only, every other file carried)
 };
 
 /// Number of file fds all CgroupReaders of the process keep open right now, and the cap: the soft
@@ -185,6 +214,8 @@ class CgroupReader {
   /// Full path of the primary hierarchy's directory (for messages).
   const std::string& primary_dir() const { return primary_dir_; }
 
+  const CgroupReadStats& last_read_stats() const { return last_read_stats_; }
+
   /// Number of file fds this reader holds open (0 unless keep_files_open); for fd-leak tests.
   size_t open_file_fds_for_testing() const;
 
@@ -215,10 +246,12 @@ class CgroupReader {
     bool skip = false;              ///< never read with this layout
     int64_t absent_until_read = 0;  ///< skip this file until reads_ reaches this (0 = read it)
     KeptFd fd;                      ///< keep_files_open only
-    /// Slow files (limits, peaks): the last text read, re-applied until reads_ reaches next_read.
+    /// The last text read. Slow files (limits) re-apply it until reads_ reaches next_read;
+    /// per-tick files re-apply it on idle reads (idle_full_read_every).
     std::string cached;
     bool cached_valid = false;
     int64_t next_read = 0;
+    int64_t read_at = 0;  ///< reads_ when `cached` was last read from the kernel
   };
 
   CgroupReader() = default;
@@ -227,6 +260,14 @@ class CgroupReader {
   std::string PathOf(Hierarchy h, const char* name) const;
   /// Reads one file into buf_. kNotFound: missing (the caller decides whether that means removed).
   Status ReadOne(size_t file_index, Hierarchy h, const char* name);
+  /// Reads the CPU and memory sentinels (into their FileState::cached) and returns true when
+  /// both are available and byte-identical to the previous read.
+  bool SentinelsUnchanged();
+  /// Reads file `i` into its cached text for the sentinel check: 1 unchanged, 0 changed,
+  /// -1 not available (absent, failed; the main loop then handles it as usual).
+  int ProbeSentinel(size_t i);
+  /// After a full read: whether the next read must be full too (stall or writeback in progress).
+  void UpdateForceFull(const CgroupSnapshot& snap);
   /// True when some hierarchy directory of this cgroup no longer exists.
   bool CgroupRemoved() const;
 
@@ -255,6 +296,9 @@ class CgroupReader {
   uint64_t inode_ = 0;
   int64_t reads_ = 0;
   std::vector<FileState> files_;
+  bool force_full_next_ = true;  ///< the first read is always full
+  uint64_t last_psi_total_ = 0;  ///< sum of every PSI total at the last full read
+  CgroupReadStats last_read_stats_;
   std::string buf_;             ///< reused for every file
   MemoryStat v1_stat_scratch_;  ///< v1 memory.stat before renaming, reused across ticks
 };

@@ -373,7 +373,8 @@ TEST_F(CgroupReaderTempTest, ReusedSnapshotIsFullyRefreshed) {
   WriteV2("c");
   tree_.Write("c/memory.stat", "anon 1\nfile 2\n");
   tree_.Write("c/pids.current", "3\n");
-  auto reader = CgroupReader::Open(V2(), "c");
+  // Idle skip off: memory.stat changes here while CPU and memory usage stand still.
+  auto reader = CgroupReader::Open(V2(), "c", CgroupReaderOptions{.idle_full_read_every = 1});
   ASSERT_TRUE(reader.ok());
   CgroupSnapshot s;
   ASSERT_TRUE(reader->Read(&s).ok());
@@ -422,8 +423,9 @@ TEST_F(CgroupReaderTempTest, SlowFilesAreReReadEveryNReadsFastOnesEveryRead) {
   ASSERT_TRUE(reader->Read(&s).ok());  // 4 reads after the last re-read
   EXPECT_EQ(s.memory_max, Limit::Unlimited());
 
-  // slow_file_every = 1: every file every read.
-  auto eager = CgroupReader::Open(V2(), "c", CgroupReaderOptions{.slow_file_every = 1});
+  // slow_file_every = 1 (and the idle skip off): every file every read.
+  auto eager = CgroupReader::Open(
+      V2(), "c", CgroupReaderOptions{.slow_file_every = 1, .idle_full_read_every = 1});
   ASSERT_TRUE(eager.ok());
   ASSERT_TRUE(eager->Read(&s).ok());
   tree_.Write("c/pids.max", "max\n");
