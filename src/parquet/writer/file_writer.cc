@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/check.h"
 #include "core/file.h"
 #include "parquet/compression.h"
+#include "parquet/thrift/compact_protocol.h"
 #include "parquet/writer/column_writer.h"
 
 namespace fgm::parquet {
@@ -71,6 +73,38 @@ bool EncodingAllowed(PhysicalType type, Encoding e) {
     default:
       return false;
   }
+}
+
+// Compact-protocol bytes of one RowGroup as an element of FileMetaData.row_groups. metadata.h
+// serializes only whole FileMetaData values, so this serializes an otherwise empty one with and
+// without the row group and cuts the element out: everything before the list header is the same
+// in both, the one-byte list header says 0 or 1 elements, and the struct's stop byte follows.
+std::string SerializeRowGroup(RowGroup rg) {
+  FileMetaData empty;
+  std::string without;
+  SerializeFileMetaData(empty, &without);
+  empty.row_groups.push_back(std::move(rg));
+  std::string with;
+  SerializeFileMetaData(empty, &with);
+  const size_t header = without.size() - 2;  // [.. list header (0 elements), stop]
+  FGM_CHECK(with.size() > without.size() && with.compare(0, header, without, 0, header) == 0);
+  FGM_CHECK(static_cast<uint8_t>(without[header]) == 0x0C &&
+            static_cast<uint8_t>(with[header]) == 0x1C);  // struct list of 0 / 1 elements
+  return with.substr(header + 1, with.size() - without.size());
+}
+
+// Offset of the row_groups list header in the serialization of `meta` (whose row_groups is
+// empty): the fields before it (version, schema, num_rows) serialized alone end with that header
+// and the stop byte.
+size_t RowGroupListPosition(const FileMetaData& meta) {
+  FileMetaData head;
+  head.version = meta.version;
+  head.schema = meta.schema;
+  head.num_rows = meta.num_rows;
+  std::string bytes;
+  SerializeFileMetaData(head, &bytes);
+  FGM_CHECK(bytes.size() >= 2 && static_cast<uint8_t>(bytes[bytes.size() - 2]) == 0x0C);
+  return bytes.size() - 2;
 }
 
 class FileWriterImpl final : public FileWriter {
@@ -193,9 +227,21 @@ class FileWriterImpl final : public FileWriter {
     rg.total_compressed_size = compressed_total;
     rows_written_ += rows_in_group_;
     rows_in_group_ = 0;
-    row_groups_.push_back(std::move(rg));
-    column_indexes_.push_back(std::move(column_indexes));
-    offset_indexes_.push_back(std::move(offset_indexes));
+    bool has_page_index = false;
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      has_page_index = has_page_index || column_indexes[c].has_value() ||
+                       !offset_indexes[c].page_locations.empty();
+    }
+    FinishedRowGroup finished;
+    if (has_page_index) {
+      // Its chunks' page-index offsets are known only once Close() writes the indexes.
+      finished.meta = std::move(rg);
+      finished.column_indexes = std::move(column_indexes);
+      finished.offset_indexes = std::move(offset_indexes);
+    } else {
+      finished.serialized = SerializeRowGroup(std::move(rg));
+    }
+    row_groups_.push_back(std::move(finished));
     return OkStatus();
   }
 
@@ -210,42 +256,68 @@ class FileWriterImpl final : public FileWriter {
       // All column indexes, then all offset indexes, after the data and before the footer, as
       // PageIndex.md recommends: readers fetch them in one or two contiguous reads.
       std::string buf;
-      for (size_t g = 0; g < row_groups_.size(); ++g) {
+      for (FinishedRowGroup& g : row_groups_) {
+        if (!g.meta) continue;
         for (size_t c = 0; c < columns_.size(); ++c) {
-          if (!column_indexes_[g][c]) continue;
+          if (!g.column_indexes[c]) continue;
           buf.clear();
-          SerializeColumnIndex(*column_indexes_[g][c], &buf);
-          row_groups_[g].columns[c].column_index_offset = sink_->Tell();
-          row_groups_[g].columns[c].column_index_length = static_cast<int32_t>(buf.size());
+          SerializeColumnIndex(*g.column_indexes[c], &buf);
+          g.meta->columns[c].column_index_offset = sink_->Tell();
+          g.meta->columns[c].column_index_length = static_cast<int32_t>(buf.size());
           FGM_RETURN_IF_ERROR(Emit(buf));
         }
       }
-      for (size_t g = 0; g < row_groups_.size(); ++g) {
+      for (FinishedRowGroup& g : row_groups_) {
+        if (!g.meta) continue;
         for (size_t c = 0; c < columns_.size(); ++c) {
-          if (offset_indexes_[g][c].page_locations.empty()) continue;  // one-page chunk
+          if (g.offset_indexes[c].page_locations.empty()) continue;  // one-page chunk
           buf.clear();
-          SerializeOffsetIndex(offset_indexes_[g][c], &buf);
-          row_groups_[g].columns[c].offset_index_offset = sink_->Tell();
-          row_groups_[g].columns[c].offset_index_length = static_cast<int32_t>(buf.size());
+          SerializeOffsetIndex(g.offset_indexes[c], &buf);
+          g.meta->columns[c].offset_index_offset = sink_->Tell();
+          g.meta->columns[c].offset_index_length = static_cast<int32_t>(buf.size());
           FGM_RETURN_IF_ERROR(Emit(buf));
         }
       }
     }
+    size_t row_group_bytes = 0;
+    for (FinishedRowGroup& g : row_groups_) {
+      if (g.meta) {
+        g.serialized = SerializeRowGroup(std::move(*g.meta));
+        g.meta.reset();
+        g.column_indexes = {};
+        g.offset_indexes = {};
+      }
+      row_group_bytes += g.serialized.size();
+    }
     metadata_.version = 2;
     metadata_.schema = ToSchemaElements(schema_);
     metadata_.num_rows = rows_written_;
-    metadata_.row_groups = std::move(row_groups_);
     metadata_.key_value_metadata = options_.key_value_metadata;
     metadata_.created_by = options_.created_by;
     metadata_.column_orders.assign(schema_.columns.size(), ColumnOrder{});
-    std::string footer;
-    SerializeFileMetaData(metadata_, &footer);
-    uint32_t len = static_cast<uint32_t>(footer.size());
+    // The footer is this FileMetaData with the row groups spliced in as the bytes they were
+    // serialized to when they ended, emitted one by one (see SerializeRowGroup).
+    std::string outer;
+    SerializeFileMetaData(metadata_, &outer);
+    const size_t list_pos = RowGroupListPosition(metadata_);
+    FGM_CHECK(static_cast<uint8_t>(outer[list_pos]) == 0x0C);
+    std::string list_header;
+    thrift::CompactWriter(&list_header).ListHeader(thrift::CType::kStruct, row_groups_.size());
+    const size_t footer_size = outer.size() - 1 + list_header.size() + row_group_bytes;
+    FGM_CHECK(footer_size <= UINT32_MAX);
+    FGM_RETURN_IF_ERROR(Emit(std::string_view(outer).substr(0, list_pos)));
+    FGM_RETURN_IF_ERROR(Emit(list_header));
+    for (FinishedRowGroup& g : row_groups_) {
+      FGM_RETURN_IF_ERROR(Emit(g.serialized));
+      g.serialized = std::string();
+    }
+    row_groups_.clear();
+    FGM_RETURN_IF_ERROR(Emit(std::string_view(outer).substr(list_pos + 1)));
+    uint32_t len = static_cast<uint32_t>(footer_size);
     char len_bytes[4];
     std::memcpy(len_bytes, &len, 4);
-    footer.append(len_bytes, 4);
-    footer.append(kMagic);
-    FGM_RETURN_IF_ERROR(Emit(footer));
+    FGM_RETURN_IF_ERROR(Emit(std::string_view(len_bytes, 4)));
+    FGM_RETURN_IF_ERROR(Emit(kMagic));
     FGM_RETURN_IF_ERROR(Fail(sink_->Close(sync)));
     closed_ = true;
     return OkStatus();
@@ -311,9 +383,18 @@ class FileWriterImpl final : public FileWriter {
   std::vector<std::unique_ptr<ColumnChunkWriter>> columns_;
   int64_t rows_in_group_ = 0;
   int64_t rows_written_ = 0;
-  std::vector<RowGroup> row_groups_;
-  std::vector<std::vector<std::optional<ColumnIndex>>> column_indexes_;
-  std::vector<std::vector<OffsetIndex>> offset_indexes_;
+  // Row groups written so far. Their footer metadata is kept as compact-protocol bytes (~60 bytes
+  // a column chunk) rather than as RowGroup structs (~800 bytes a chunk with their heap parts):
+  // a monitor segment has one row group per container, and at 1,000 containers x ~115 columns
+  // the structs were ~90 MiB, the largest part of the daemon's memory (docs/benchmarks.md).
+  struct FinishedRowGroup {
+    std::string serialized;
+    // Only for a row group with page indexes, until Close() knows where they go.
+    std::optional<RowGroup> meta;
+    std::vector<std::optional<ColumnIndex>> column_indexes;
+    std::vector<OffsetIndex> offset_indexes;
+  };
+  std::vector<FinishedRowGroup> row_groups_;
   FileMetaData metadata_;
   Status failed_;
   bool closed_ = false;

@@ -125,7 +125,9 @@ class FileWriter {
   /// Bytes held in memory for the current row group (encoded pages not yet written).
   virtual size_t buffered_bytes() const = 0;
   virtual const Schema& schema() const = 0;
-  /// Footer as written (valid after Close()).
+  /// Footer as written (valid after Close()), except `row_groups`, which is empty: each row
+  /// group's metadata is serialized when it ends so that a file of many row groups costs a few
+  /// bytes per column chunk in memory (read the file back for them).
   virtual const FileMetaData& metadata() const = 0;
 };
 
