@@ -8,8 +8,11 @@
 //   node web/bench/ui_bench.mjs --fgm build/src/apps/fgm/fgm [--data DIR] [--runs 7] [--accept-encoding gzip]
 // (--accept-encoding overrides what Chromium offers, to separate the viewer's compression cost.)
 // (--fake-ui DIR uses web/test/fake_viewer.mjs instead of fgm viewer, for development.)
+// (--ui-dir DIR serves the UI files from DIR (`node web/build.mjs --outdir DIR`) and forwards
+//  everything else to fgm viewer: a UI change is measured on real data without relinking fgm.)
 import * as esbuild from "esbuild";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,6 +47,31 @@ if (opt("--fake-ui")) {
   const v = await startViewer(fgm, data);
   viewer = v;
   url = v.url;
+  if (opt("--ui-dir")) {
+    viewer.uiProxy = await serveUiOver(opt("--ui-dir"), new URL(v.url));
+    url = `http://127.0.0.1:${viewer.uiProxy.address().port}/`;
+  }
+}
+
+/// The UI's three files from `dir`, every other request forwarded to the viewer at `upstream`.
+async function serveUiOver(dir, upstream) {
+  const types = { "index.html": "text/html", "app.js": "text/javascript", "app.css": "text/css" };
+  const server = http.createServer(async (req, res) => {
+    const file = req.url === "/" || req.url.startsWith("/?") ? "index.html" : req.url.slice(1);
+    if (types[file]) {
+      res.writeHead(200, { "Content-Type": types[file] });
+      res.end(await readFile(path.join(dir, file)));
+      return;
+    }
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } }, (r) => {
+      res.writeHead(r.statusCode, r.headers);
+      r.pipe(res);
+    });
+    up.on("error", (e) => res.destroy(e));
+    req.pipe(up);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return server;
 }
 
 const browser = await launchChromium();
@@ -160,6 +188,7 @@ try {
   await browser.close();
   if (viewer.proc) await stopProcess(viewer.proc);
   if (viewer.fake) viewer.fake.close();
+  if (viewer.uiProxy) viewer.uiProxy.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 }
 for (const [k, v] of Object.entries(results)) console.log(`${k}\t${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(2) : v}`);

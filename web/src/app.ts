@@ -20,6 +20,10 @@ const kLivePollMs = 2000;
 // Debounce before refetching after a zoom/pan or a keystroke in a filter: long enough to
 // coalesce a wheel gesture, short enough to feel immediate.
 const kRefetchDebounceMs = 250;
+// Quiet time after which a zoom/pan gesture (wheel burst, drag, navigator) counts as over and the
+// panels redraw at full detail: longer than the gap between wheel events of one scroll (~16-50
+// ms), short enough that the detail is back before the eye settles on it.
+const kSettleMs = 150;
 // Panels shown when the URL names none: the API lists the common metrics first.
 const kDefaultPanelCount = 5;
 // Points per series: about one per horizontal pixel is all a chart can show (the API keeps
@@ -39,6 +43,10 @@ const kPalette = [
 export interface AppTimings {
   navigationToFirstChartMs: number | null;
   lastRefreshMs: number | null;
+  /// The last full-detail redraw after a gesture, from its start to the end of its frame.
+  lastSettleMs: number | null;
+  /// How many gestures settled (benchmarks wait on it).
+  settles: number;
 }
 
 declare global {
@@ -66,7 +74,10 @@ export class App {
   private liveTimer: number | undefined;
   private lastRelativeRange = "1h";
   private overview: uPlot | null = null;
-  readonly timings: AppTimings = { navigationToFirstChartMs: null, lastRefreshMs: null };
+  /// A frame is requested to apply the latest window (zoomTo coalesces to one redraw per frame).
+  private frameRequested = false;
+  private settleTimer: number | undefined;
+  readonly timings: AppTimings = { navigationToFirstChartMs: null, lastRefreshMs: null, lastSettleMs: null, settles: 0 };
 
   // DOM
   private readonly root: HTMLElement;
@@ -444,13 +455,40 @@ export class App {
     this.state.from = Math.round(fromMs);
     this.state.to = Math.round(toMs);
     this.window = [this.state.from, this.state.to];
-    for (const p of this.panels) p.view.setWindow(this.window);
-    this.drawOverviewWindow();
-    this.updateRangeLabel();
+    for (const p of this.panels) p.view.setWindow(this.window, !immediate);
+    this.requestWindowFrame();
     // Only the range buttons change; rebuilding the header on every wheel notch would cost a layout.
     for (const b of this.headerEl.querySelectorAll<HTMLElement>("button.range")) b.classList.remove("active");
     this.updateLive();
-    this.commit(immediate ? 0 : kRefetchDebounceMs);
+    if (!immediate) {
+      clearTimeout(this.settleTimer);
+      this.settleTimer = window.setTimeout(() => this.settle(), kSettleMs);
+    }
+    this.commit(immediate ? 0 : kRefetchDebounceMs, false);
+  }
+
+  /// Applies the newest window to every panel, the navigator and the labels in the next frame:
+  /// several wheel events (or zoomTo calls) in one frame cost one redraw.
+  private requestWindowFrame(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      for (const p of this.panels) p.view.applyWindow();
+      this.drawOverviewWindow();
+      this.updateRangeLabel();
+    });
+  }
+
+  /// The gesture is over: full detail again (the refetch that follows brings finer data).
+  private settle(): void {
+    this.settleTimer = undefined;
+    const t0 = performance.now();
+    for (const p of this.panels) p.view.settle();
+    afterNextFrame(() => {
+      this.timings.lastSettleMs = performance.now() - t0;
+      this.timings.settles++;
+    });
   }
 
   private setLive(on: boolean): void {
@@ -485,14 +523,16 @@ export class App {
     if (on) this.liveTimer = window.setInterval(() => void this.refresh(true), kLivePollMs);
   }
 
-  /// State changed: URL now, data after `delayMs`.
-  private commit(delayMs = 0): void {
-    this.pushUrl();
+  /// State changed: URL now (or with the refetch, `urlNow` false: history.replaceState costs
+  /// ~4 ms, too much for every frame of a gesture), data after `delayMs`.
+  private commit(delayMs = 0, urlNow = true): void {
+    if (urlNow || !delayMs) this.pushUrl();
     clearTimeout(this.refetchTimer);
     this.refetchTimer = undefined;
     if (delayMs) {
       this.refetchTimer = window.setTimeout(() => {
         this.refetchTimer = undefined;
+        if (!urlNow) this.pushUrl();
         void this.refresh();
       }, delayMs);
       this.updateBusy();
@@ -740,6 +780,16 @@ export class App {
   debugInfo() {
     return { window: this.window, dataBounds: this.dataBounds, panels: this.panels.length, query: stateToQuery(this.state) };
   }
+}
+
+/// Runs `fn` once the next frame has been produced: a task posted from requestAnimationFrame runs
+/// after that frame's rendering (including canvas rasterisation).
+export function afterNextFrame(fn: () => void): void {
+  requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => fn();
+    ch.port2.postMessage(null);
+  });
 }
 
 function errorText(e: unknown): string {

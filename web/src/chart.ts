@@ -4,7 +4,9 @@
 // study overlays, and drag/wheel zoom reported to the app (which owns the shared time range).
 import uPlot from "uplot";
 
+import { minMaxPath } from "./decimate";
 import type { EventInfo, MetricInfo, StudyResponse } from "./engine";
+import { type EventBucket, EventIndex, severity } from "./event_index";
 import { type Aligned, groupStats } from "./series";
 import { axisIncrements, formatDuration, formatTicks, formatValue, unitLabel } from "./units";
 import { el } from "./dom";
@@ -62,10 +64,15 @@ const kMarkerBucketPx = 8;
 // Event lines listed in a shared marker's hover text before "+N more".
 const kMarkerTitleLines = 8;
 
-/// Which event wins a shared marker: the one a reader most needs to see.
-export function severity(type: string): number {
-  return ["started", "stopped", "exit", "restart", "oom_kill"].indexOf(type);
-}
+export { severity };
+// Colours of the severities (event_index.ts), for one stroke per colour.
+const kSeverityColors = ["started", "stopped", "exit", "restart", "oom_kill"].map((t) => kEventColors[t]);
+// While a zoom/pan gesture is in progress, series are drawn as min/max per this many device
+// pixels: a quarter of the segments of a one-point-per-pixel line, spikes kept; full detail
+// comes back when the gesture settles.
+const kGestureBucketPx = 3;
+// uPlot's own path builder, for every frame that is not part of a gesture.
+const kLinearPaths = uPlot.paths.linear!();
 
 export function eventText(e: EventInfo): string {
   let s = `${e.type.replace("_", " ")}: ${e.pod_name && e.pod_name !== e.container_name ? e.pod_name + "/" : ""}${e.container_name}`;
@@ -92,6 +99,14 @@ export class Panel {
   private tooltip: HTMLElement | null = null;
   private markers: HTMLElement | null = null;
   private resizeObs: ResizeObserver | null = null;
+  private events = new EventIndex([]);
+  /// Hover markers of the events, reused from frame to frame (only their position changes).
+  private eventMarkers: HTMLElement[] = [];
+  private studyMarkers: HTMLElement | null = null;
+  /// A zoom/pan gesture is in progress: draw cheaply (decimated series, markers without text).
+  private gesture = false;
+  /// The window asked for last; uPlot gets it at the next applyWindow (one per frame).
+  private target: [number, number] | null = null;
 
   constructor(
     readonly metric: MetricInfo,
@@ -145,6 +160,13 @@ export class Panel {
 
   setData(d: PanelData, window: [number, number]): void {
     this.data = d;
+    this.gesture = false;
+    this.target = null;
+    if (this.events.source !== d.events) {
+      this.events = new EventIndex(d.events);
+      // Marker keys are index ranges of the old index.
+      for (const m of this.eventMarkers) delete m.dataset.key;
+    }
     if (!d.aligned.groups.length || !d.aligned.xs.length) {
       this.destroyPlot();
       this.legendEl.replaceChildren();
@@ -173,9 +195,33 @@ export class Panel {
     this.renderStudy();
   }
 
-  /// Moves the visible window without refetching (instant feedback while zooming/panning).
-  setWindow(window: [number, number]): void {
-    this.uplot?.setScale("x", { min: window[0] / 1000, max: window[1] / 1000 });
+  /// Asks for a new visible window without refetching (instant feedback while zooming/panning);
+  /// `gesture`: more steps are likely to follow, so the next frames may draw cheaply.
+  /// The chart moves at applyWindow, which the app calls once per animation frame.
+  setWindow(window: [number, number], gesture = false): void {
+    this.target = window;
+    if (gesture) this.gesture = true;
+  }
+
+  /// Draws the window asked for by setWindow (no-op if none).
+  applyWindow(): void {
+    const w = this.target;
+    this.target = null;
+    if (w) this.uplot?.setScale("x", { min: w[0] / 1000, max: w[1] / 1000 });
+  }
+
+  /// The gesture is over: redraw at full detail, with the markers' hover text.
+  settle(): void {
+    if (!this.gesture) return;
+    this.gesture = false;
+    this.uplot?.redraw(true);
+  }
+
+  /// The window the next frame shows (a pending setWindow, else the drawn one), in ms.
+  private currentWindow(): [number, number] | null {
+    if (this.target) return this.target;
+    const x = this.uplot?.scales.x;
+    return x && x.min !== undefined && x.max !== undefined ? [x.min * 1000, x.max * 1000] : null;
   }
 
   setIsolate(key: string): void {
@@ -244,6 +290,7 @@ export class Panel {
           width: 1,
           points: { show: false },
           spanGaps: false,
+          paths: (u: uPlot, si: number, i0: number, i1: number) => (self.gesture ? gesturePath(u, si, i0, i1) : kLinearPaths(u, si, i0, i1)),
           value: (_u: uPlot, v: number | null) => formatValue(v, unit),
         })),
       ],
@@ -265,17 +312,33 @@ export class Panel {
     this.applyIsolate();
     this.tooltip = el("div", { class: "tooltip", hidden: "" });
     this.markers = el("div", { class: "markers" });
+    this.eventMarkers = [];
+    this.studyMarkers = null;
     this.uplot.over.append(this.markers, this.tooltip);
     this.uplot.over.addEventListener(
       "wheel",
       (e) => {
         e.preventDefault();
         const u = this.uplot!;
-        const min = u.scales.x.min!;
-        const max = u.scales.x.max!;
-        const at = u.posToVal(e.offsetX, "x");
+        const win = this.currentWindow();
+        if (!win) return;
+        const [min, max] = win;
+        // Mapped through the window the next frame shows, not uPlot's drawn scale: several wheel
+        // events can arrive before the frame that draws the first.
+        const plotW = u.bbox.width / (devicePixelRatio || 1) || 1;
+        const span = max - min;
+        // A horizontal wheel (or shift + wheel) pans by the distance scrolled.
+        const dx = e.shiftKey && !e.deltaX ? e.deltaY : e.deltaX;
+        if (Math.abs(dx) > Math.abs(e.shiftKey ? 0 : e.deltaY)) {
+          // deltaMode: pixels, lines (~16 px each) or pages (a plot width).
+          const px = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? plotW : 1;
+          const shift = ((dx * px) / plotW) * span;
+          this.cb.onZoom(min + shift, max + shift);
+          return;
+        }
+        const at = min + (e.offsetX / plotW) * span;
         const f = e.deltaY < 0 ? 1 / kWheelZoom : kWheelZoom;
-        this.cb.onZoom((at - (at - min) * f) * 1000, (at + (max - at) * f) * 1000);
+        this.cb.onZoom(at - (at - min) * f, at + (max - at) * f);
       },
       { passive: false },
     );
@@ -373,57 +436,57 @@ export class Panel {
         }
       }
     }
-    // Events: a vertical line per event, coloured by type; one line per pixel column (a day of a
-    // crash-looping pod has thousands of events, and drawing each costs a stroke).
-    // Half-transparent: a crash-looping pod restarts every few minutes, and opaque lines would hide
-    // the series they annotate.
+    // Events: a vertical line per pixel column, coloured by the most severe type there (a day of a
+    // crash-looping pod has thousands of events), one stroke per colour. Half-transparent: a
+    // crash-looping pod restarts every few minutes, and opaque lines would hide the series.
     ctx.setLineDash([]);
     ctx.lineWidth = px;
     ctx.globalAlpha = 0.45;
-    const drawn = new Map<number, number>();
-    for (const e of d.events) {
-      const x = Math.round(xpos(e.time_ms));
-      if (x < left || x > left + width) continue;
-      const sev = severity(e.type);
-      if ((drawn.get(x) ?? -1) >= sev) continue;
-      drawn.set(x, sev);
-      ctx.strokeStyle = kEventColors[e.type] ?? "#888";
+    const [i0, i1] = this.events.range(u.scales.x.min!, u.scales.x.max!);
+    const x0 = Math.floor(left);
+    const cols = this.events.columns(i0, i1, (sec) => u.valToPos(sec, "x", true), x0, width + (left - x0));
+    kSeverityColors.forEach((color, sev) => {
+      let any = false;
       ctx.beginPath();
-      ctx.moveTo(x, top);
-      ctx.lineTo(x, top + height);
+      for (let c = 0; c < cols.length; c++) {
+        if (cols[c] !== sev) continue;
+        ctx.moveTo(x0 + c, top);
+        ctx.lineTo(x0 + c, top + height);
+        any = true;
+      }
+      if (!any) return;
+      ctx.strokeStyle = color;
       ctx.stroke();
-    }
+    });
     ctx.restore();
     this.placeMarkers(u);
   }
 
   /// DOM markers on top of the canvas lines: hover text for events, labels for study results.
   /// Events within kMarkerBucketPx share one marker (the most severe type, all texts in its title),
-  /// so the DOM stays small however many events the range holds. Widths come from uPlot's bbox:
-  /// reading clientWidth here would force a layout per panel per frame.
+  /// so the DOM stays small however many events the range holds; the marker elements are reused.
+  /// Widths come from
+  /// uPlot's bbox: reading clientWidth here would force a layout per panel per frame.
   private placeMarkers(u: uPlot): void {
     const d = this.data;
     if (!this.markers || !d) return;
+    // During a gesture the markers are hidden: moving a few hundred elements costs a style and
+    // layout pass per frame, and the canvas still shows every event's line.
+    this.markers.hidden = this.gesture;
+    if (this.gesture) return;
     const w = u.bbox.width / (devicePixelRatio || 1);
-    const nodes: HTMLElement[] = [];
     const at = (ms: number) => u.valToPos(ms / 1000, "x");
-    const buckets = new Map<number, EventInfo[]>();
-    for (const e of d.events) {
-      const x = at(e.time_ms);
-      if (!(x >= 0 && x <= w)) continue;
-      const b = Math.floor(x / kMarkerBucketPx);
-      let list = buckets.get(b);
-      if (!list) buckets.set(b, (list = []));
-      list.push(e);
+    const [i0, i1] = this.events.range(u.scales.x.min!, u.scales.x.max!);
+    const buckets = this.events.buckets(i0, i1, (sec) => u.valToPos(sec, "x"), w, kMarkerBucketPx);
+    for (let k = this.eventMarkers.length; k < buckets.length; k++) {
+      const m = el("div", { class: "marker event" });
+      this.eventMarkers.push(m);
+      this.markers.append(m);
     }
-    for (const list of buckets.values()) {
-      const top = list.reduce((a, b) => (severity(b.type) > severity(a.type) ? b : a));
-      const lines = list.slice(0, kMarkerTitleLines).map((e) => `${formatTime(e.time_ms)} ${eventText(e)}`);
-      if (list.length > kMarkerTitleLines) lines.push(`+${list.length - kMarkerTitleLines} more`);
-      nodes.push(
-        el("div", { class: `marker event ev-${top.type}`, style: `left:${at(top.time_ms)}px;background:${kEventColors[top.type] ?? "#888"}`, title: lines.join("\n"), "data-type": top.type, "data-count": list.length }),
-      );
-    }
+    buckets.forEach((b, k) => this.placeEventMarker(this.eventMarkers[k], b));
+    for (let k = buckets.length; k < this.eventMarkers.length; k++) this.eventMarkers[k].hidden = true;
+
+    const nodes: HTMLElement[] = [];
     for (const r of d.study?.results ?? []) {
       for (const c of r.changepoints ?? []) {
         const x = at(c.time_ms);
@@ -440,7 +503,33 @@ export class Panel {
         nodes.push(el("div", { class: "marker breach", style: `left:${x}px`, title: "projected limit breach" }, ["⚠ breach"]));
       }
     }
-    this.markers.replaceChildren(...nodes);
+    if (nodes.length || this.studyMarkers) {
+      if (!this.studyMarkers) this.markers.append((this.studyMarkers = el("div", { class: "study-markers" })));
+      this.studyMarkers.replaceChildren(...nodes);
+    }
+  }
+
+  private placeEventMarker(m: HTMLElement, b: EventBucket): void {
+    const top = this.events.events[b.top];
+    const count = String(b.end - b.first);
+    m.hidden = false;
+    m.style.left = `${b.x}px`;
+    if (m.dataset.type !== top.type) {
+      m.dataset.type = top.type;
+      m.className = `marker event ev-${top.type}`;
+      m.style.background = kEventColors[top.type] ?? "#888";
+    }
+    m.dataset.count = count;
+    // The hover text formats a date per event: written only when the marker now stands for
+    // other events.
+    const key = `${b.first}:${b.end}`;
+    if (m.dataset.key === key) return;
+    m.dataset.key = key;
+    const evs = this.events.events;
+    const lines: string[] = [];
+    for (let i = b.first; i < Math.min(b.end, b.first + kMarkerTitleLines); i++) lines.push(`${formatTime(evs[i].time_ms)} ${eventText(evs[i])}`);
+    if (b.end - b.first > kMarkerTitleLines) lines.push(`+${b.end - b.first - kMarkerTitleLines} more`);
+    m.title = lines.join("\n");
   }
 
   private renderLegend(): void {
@@ -531,6 +620,15 @@ export class Panel {
     this.destroyPlot();
     this.el.remove();
   }
+}
+
+/// A gesture frame's path for series `si`: min/max per kGestureBucketPx device pixels.
+function gesturePath(u: uPlot, si: number, i0: number, i1: number) {
+  const stroke = new Path2D();
+  const xs = u.data[0];
+  const ys = u.data[si];
+  minMaxPath(xs, ys, i0, i1, (x) => Math.round(u.valToPos(x, "x", true)), (y) => Math.round(u.valToPos(y, "y", true)), kGestureBucketPx, stroke);
+  return { stroke, fill: null, clip: null, band: null, flags: 0 } as uPlot.Series.Paths;
 }
 
 /// y range: start at 0 for non-negative data (usage metrics read better from zero), pad the top.

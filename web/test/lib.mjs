@@ -14,7 +14,7 @@ let cached = null;
 
 export function loadUi() {
   cached ??= (async () => {
-    const entry = ["units", "state", "fuzzy", "dashboard", "series", "engine"]
+    const entry = ["units", "state", "fuzzy", "dashboard", "series", "engine", "event_index", "decimate"]
       .map((m) => `export * from ${JSON.stringify(path.join(src, m + ".ts"))};`)
       .join("\n");
     const out = await esbuild.build({
