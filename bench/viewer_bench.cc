@@ -39,16 +39,37 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
+// --profile RANGE: only the warm query of RANGE, --runs times, for `perf record`; prints the
+// median CPU time.
+int Profile(const std::string& data, const std::string& metric, const std::string& range,
+            int runs) {
+  fgm::engine::Engine e({.roots = {data}});
+  e.Refresh();
+  fgm::engine::QueryParams params = {{"metric", metric}, {"range", range}, {"max_points", "2000"}};
+  std::vector<double> cpu;
+  size_t bytes = 0;
+  for (int r = 0; r <= runs; ++r) {
+    double c0 = CpuMs();
+    bytes = fgm::engine::HandleApiRequest(e, "/api/timeseries", params).body.size();
+    if (r > 0) cpu.push_back(CpuMs() - c0);  // the first run is cold
+  }
+  std::printf("{\"range\":\"%s\",\"bytes\":%zu,\"warm_cpu_ms\":%.2f}\n", range.c_str(), bytes,
+              Median(cpu));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data, metric = "cpu_usage_millicores";
+  std::string data, metric = "cpu_usage_millicores", profile_range;
   int runs = 7;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
     if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
     if (!std::strcmp(argv[i], "--metric")) metric = argv[i + 1];
+    if (!std::strcmp(argv[i], "--profile")) profile_range = argv[i + 1];
   }
+  if (!profile_range.empty()) return Profile(data, metric, profile_range, runs);
   if (data.empty()) {
     std::fprintf(stderr, "usage: viewer_bench --data DIR [--runs N] [--metric NAME]\n");
     return 2;

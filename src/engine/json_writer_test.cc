@@ -3,11 +3,131 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <string>
+#include <vector>
 
 namespace fgm::engine {
 namespace {
+
+// The formatter as it was before the fast path (std::round, divisions, snprintf): the new one
+// must print every value byte for byte the same, so the UI and the exported page see no change.
+std::string ReferenceFormat(double v) {
+  if (!std::isfinite(v)) return "null";
+  double a = std::fabs(v);
+  char buf[64];
+  if (a < 9007199254740992.0 && v == std::floor(v)) {
+    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+    return buf;
+  }
+  if (a >= 1e15 || a < 1e-9) {
+    std::snprintf(buf, sizeof buf, "%.*g", 7, v);
+    return buf;
+  }
+  static constexpr double kPow10From[] = {1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2,
+                                          1e-1,  1,    1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                          1e8,   1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16};
+  int magnitude = (std::ilogb(a) * 78913) >> 18;
+  if (magnitude < -10) magnitude = -10;
+  while (magnitude + 1 <= 15 && a >= kPow10From[magnitude + 11]) ++magnitude;
+  while (magnitude > -10 && a < kPow10From[magnitude + 10]) --magnitude;
+  int decimals = std::clamp(6 - magnitude, 0, 9);
+  double scale = std::pow(10.0, decimals);
+  uint64_t digits = static_cast<uint64_t>(std::round(a * scale));
+  uint64_t s = static_cast<uint64_t>(scale);
+  std::string out = (v < 0 && digits != 0) ? "-" : "";
+  out += std::to_string(digits / s);
+  uint64_t frac = digits % s;
+  if (frac == 0 || decimals == 0) return out;
+  std::snprintf(buf, sizeof buf, "%0*llu", decimals, static_cast<unsigned long long>(frac));
+  std::string f = buf;
+  while (f.back() == '0') f.pop_back();
+  return out + "." + f;
+}
+
+TEST(JsonWriterTest, FastFormatterMatchesReferenceOnAMillionValues) {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> mantissa(1.0, 10.0);
+  std::uniform_int_distribution<int> exponent(-12, 17);
+  std::uniform_int_distribution<int> kind(0, 3);
+  std::vector<double> values = {0.0,       -0.0,         0.5,  1.5,  2.5,       0.49999999999999994,
+                                9.9999995, 9.9999994999, 1e-9, 1e15, 999999.95, 0.00049999995};
+  for (int i = 0; i < 1000000; ++i) {
+    double v = mantissa(rng) * std::pow(10.0, exponent(rng));
+    switch (kind(rng)) {
+      case 0:  // a value on a rounding boundary of its 7th digit
+        v = (std::floor(v * 1e3) + 0.5) / 1e3;
+        break;
+      case 1:  // an integer, as counters and byte gauges are
+        v = std::floor(v);
+        break;
+      default:
+        break;
+    }
+    values.push_back(rng() & 1 ? -v : v);
+  }
+  int mismatches = 0;
+  for (double v : values) {
+    std::string got = FormatJsonNumber(v), want = ReferenceFormat(v);
+    if (got != want && ++mismatches <= 5) {
+      ADD_FAILURE() << "value " << std::hexfloat << v << ": got " << got << ", want " << want;
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+TEST(JsonWriterTest, ArraysMatchValueByValueWritesAcrossBlocks) {
+  // 0, 1 and 1,000 elements: empty arrays, no comma before the first, and several 256-value blocks.
+  for (size_t n : {size_t{0}, size_t{1}, size_t{1000}}) {
+    std::vector<int64_t> ints;
+    std::vector<double> doubles;
+    for (size_t i = 0; i < n; ++i) {
+      ints.push_back(1767225600000 + static_cast<int64_t>(i) * 2000 - (i % 7 == 0 ? 1 : 0));
+      doubles.push_back(i % 5 == 0 ? std::numeric_limits<double>::quiet_NaN()
+                                   : static_cast<double>(i) / 3 - 100);
+    }
+    JsonWriter a, b;
+    a.BeginObject();
+    a.Key("t");
+    a.IntArray(ints);
+    a.Key("v");
+    a.DoubleArray(doubles);
+    a.EndObject();
+    b.BeginObject();
+    b.Key("t");
+    b.BeginArray();
+    for (int64_t x : ints) b.Int(x);
+    b.EndArray();
+    b.Key("v");
+    b.BeginArray();
+    for (double x : doubles) b.Double(x);
+    b.EndArray();
+    b.EndObject();
+    EXPECT_EQ(a.str(), b.str()) << n;
+    if (n == 1) {
+      EXPECT_EQ(a.str(), "{\"t\":[1767225599999],\"v\":[null]}");
+    }
+  }
+}
+
+TEST(JsonWriterTest, IntegersAtTheLimits) {
+  JsonWriter w;
+  w.BeginArray();
+  w.Int(0);
+  w.Int(9);
+  w.Int(10);
+  w.Int(99);
+  w.Int(100);
+  w.Int(std::numeric_limits<int64_t>::max());
+  w.Int(std::numeric_limits<int64_t>::min());
+  w.EndArray();
+  EXPECT_EQ(w.str(), "[0,9,10,99,100,9223372036854775807,-9223372036854775808]");
+}
 
 TEST(JsonWriterTest, WritesNestedValuesWithCommas) {
   JsonWriter w;
