@@ -240,6 +240,69 @@ TEST(FileWriterTest, PageIndexPointsAtEveryPage) {
   EXPECT_EQ(vci->null_counts[0], 143);  // rows 0,7,...,994 of the first page
 }
 
+// Row groups' footer metadata is serialized when each ends and spliced into the footer at
+// Close(); those with page indexes are kept until Close() knows the index offsets. 40 row groups
+// (a list header longer than one byte), every third with multi-page chunks, and key-value
+// metadata after the list: the footer must parse to exactly what was written.
+TEST(FileWriterTest, ManyRowGroupsWithAndWithoutPageIndexes) {
+  Schema schema{{ColumnSpec::Int64("t"), ColumnSpec::String("s", Repetition::kOptional)}};
+  WriterOptions options;
+  options.max_page_rows = 100;
+  std::string file;
+  auto writer = FileWriter::Open(MakeStringSink(&file), schema, options);
+  ASSERT_TRUE(writer.ok());
+  int64_t next = 0;
+  for (int g = 0; g < 40; ++g) {
+    const int rows = g % 3 == 0 ? 350 : 7;  // 4 pages or 1
+    std::vector<ColumnBatch> b(2);
+    b[0].type = PhysicalType::kInt64;
+    b[1].type = PhysicalType::kByteArray;
+    for (int r = 0; r < rows; ++r) {
+      b[0].AppendInt64(next++);
+      if (r % 5 == 0) {
+        b[1].AppendNull();
+      } else {
+        b[1].AppendBytes("g" + std::to_string(g));
+      }
+    }
+    ASSERT_TRUE((*writer)->WriteBatch(b).ok());
+    ASSERT_TRUE((*writer)->FlushRowGroup().ok());
+  }
+  (*writer)->AddKeyValue("after", "the row groups");
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_TRUE((*writer)->metadata().row_groups.empty());  // not kept in memory
+  EXPECT_EQ((*writer)->metadata().num_rows, next);
+
+  FileMetaData meta = ParseFooter(file);
+  ASSERT_EQ(meta.row_groups.size(), 40u);
+  EXPECT_EQ(meta.num_rows, next);
+  int64_t first = 0;
+  for (int g = 0; g < 40; ++g) {
+    const RowGroup& rg = meta.row_groups[g];
+    SCOPED_TRACE(g);
+    EXPECT_EQ(rg.ordinal, g);
+    EXPECT_EQ(rg.num_rows, g % 3 == 0 ? 350 : 7);
+    const ColumnChunk& t = rg.columns[0];
+    ASSERT_TRUE(t.meta_data && t.meta_data->statistics && t.meta_data->statistics->min_value);
+    EXPECT_EQ(DecodeI64(*t.meta_data->statistics->min_value), first);
+    EXPECT_EQ(DecodeI64(*t.meta_data->statistics->max_value), first + rg.num_rows - 1);
+    EXPECT_EQ(rg.columns[1].meta_data->path_in_schema, std::vector<std::string>{"s"});
+    EXPECT_EQ(t.offset_index_offset.has_value(), g % 3 == 0);
+    if (g % 3 == 0) {
+      auto oi = DeserializeOffsetIndex(
+          std::string_view(file).substr(*t.offset_index_offset, *t.offset_index_length));
+      ASSERT_TRUE(oi.ok());
+      EXPECT_EQ(oi->page_locations.size(), 4u);
+      EXPECT_EQ(oi->page_locations[0].offset, t.meta_data->data_page_offset);
+    }
+    first += rg.num_rows;
+  }
+  ASSERT_EQ(meta.key_value_metadata.size(), 1u);
+  EXPECT_EQ(meta.key_value_metadata[0].key, "after");
+  EXPECT_EQ(meta.column_orders.size(), 2u);
+  EXPECT_EQ(meta.created_by, "fgm");
+}
+
 TEST(FileWriterTest, DictionaryFallsBackWhenItOutgrowsItsLimit) {
   ColumnBatch s{.type = PhysicalType::kByteArray};
   for (int i = 0; i < 20000; ++i) s.AppendBytes("value-" + std::to_string(i % 9000));
