@@ -6,9 +6,11 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
@@ -41,6 +43,32 @@ ssize_t ReadAllDirents(int fd, std::vector<char>& buf) {
     if (n == 0) return static_cast<ssize_t>(used);
     used += static_cast<size_t>(n);
   }
+}
+
+// Events that change which subdirectories a directory has. IN_ONLYDIR: watches go on
+// directories only. IN_DELETE_SELF and IN_IGNORED (always sent) say a watched directory is gone.
+constexpr uint32_t kWatchMask =
+    IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE_SELF | IN_ONLYDIR;
+// Room for ~1,000 events per read() (16 bytes + a name of ~70 for a container scope); the
+// queue is drained in a loop, so this only sets how many reads a burst of events takes.
+constexpr size_t kEventBufferBytes = 64 * 1024;
+
+// Parent of a relative directory path ("" for a top-level one and for the root itself).
+std::string ParentDir(const std::string& dir) {
+  size_t slash = dir.rfind('/');
+  return slash == std::string::npos ? std::string() : dir.substr(0, slash);
+}
+
+// True when `path` is `dir` or below it ("" is the root, above everything).
+bool IsUnder(const std::string& path, const std::string& dir) {
+  if (dir.empty()) return true;
+  return path.size() >= dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+         (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
+size_t DepthOf(const std::string& dir) {
+  if (dir.empty()) return 0;
+  return 1 + static_cast<size_t>(std::count(dir.begin(), dir.end(), '/'));
 }
 
 bool IsVanished(int err) { return err == ENOENT || err == ENODEV || err == ENOTDIR; }
@@ -81,7 +109,20 @@ Discoverer::Discoverer(std::string root, ScopedFd root_fd, k8s::CgroupPathParser
       parser_(std::move(parser)),
       options_(std::move(options)),
       clock_(&clock),
-      dirent_buffers_(k8s::CgroupPathParser::kMaxWalkDepth + 1) {}
+      dirent_buffers_(k8s::CgroupPathParser::kMaxWalkDepth + 1) {
+  if (options_.use_inotify) {
+    int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd >= 0) {
+      inotify_fd_ = ScopedFd(fd);
+      event_buffer_.resize(kEventBufferBytes);
+    } else {
+      FGM_LOG_ONCE(kWarning, "discovery.inotify_init",
+                   "inotify unavailable (%s): discovery "
+                   "lists every cgroup directory every scan",
+                   std::strerror(errno));
+    }
+  }
+}
 
 Result<DiscoveryDelta> Discoverer::Scan() {
   const auto started = std::chrono::steady_clock::now();
@@ -92,15 +133,31 @@ Result<DiscoveryDelta> Discoverer::Scan() {
   delta_ = &delta;
   path_.clear();
 
-  // The root fd is kept across scans; getdents64 continues from the fd's offset, so rewind it.
-  if (::lseek(root_fd_.get(), 0, SEEK_SET) < 0) {
-    delta_ = nullptr;
-    return ErrnoError("rewind " + root_, errno);
+  bool full = !inotify_fd_.valid() || need_full_walk_ ||
+              (options_.full_rescan_every > 0 &&
+               scan_ % static_cast<uint64_t>(std::max(1, options_.full_rescan_every)) == 0);
+  // Events are drained before a full walk too: the walk covers them.
+  if (inotify_fd_.valid() && !DrainEvents()) full = true;
+  stats_.full = full;
+  if (full) {
+    dirty_dirs_.clear();
+    need_full_walk_ = false;
+    // The root fd is kept across scans; getdents64 continues from the fd's offset: rewind it.
+    if (::lseek(root_fd_.get(), 0, SEEK_SET) < 0) {
+      delta_ = nullptr;
+      need_full_walk_ = true;
+      return ErrnoError("rewind " + root_, errno);
+    }
+    if (int err = WalkDir(root_fd_.get(), 0); err != 0) {
+      delta_ = nullptr;
+      need_full_walk_ = true;
+      return ErrnoError("list " + root_, err);
+    }
+  } else {
+    PartialWalk();
   }
-  if (int err = WalkDir(root_fd_.get(), 0); err != 0) {
-    delta_ = nullptr;
-    return ErrnoError("list " + root_, err);
-  }
+  // A failed listing may have missed containers and watches: walk everything next time.
+  if (stats_.errors != 0) need_full_walk_ = true;
 
   if (stats_.errors == 0) {
     for (auto it = containers_.begin(); it != containers_.end();) {
@@ -127,7 +184,126 @@ Result<DiscoveryDelta> Discoverer::Scan() {
   return delta;
 }
 
+void Discoverer::WatchDir() {
+  if (!inotify_fd_.valid() || watched_.count(path_) != 0) return;
+  const std::string full = path_.empty() ? root_ : root_ + "/" + path_;
+  int wd = ::inotify_add_watch(inotify_fd_.get(), full.c_str(), kWatchMask);
+  if (wd < 0) {
+    if (!IsVanished(errno)) {
+      // ENOSPC: fs.inotify.max_user_watches reached. The directory is listed every scan.
+      FGM_LOG_ONCE(kWarning, "discovery.inotify_add_watch:" + std::to_string(errno),
+                   "inotify watch on %s failed (%s): listing it every scan", full.c_str(),
+                   std::strerror(errno));
+      unwatched_.insert(path_);
+    }
+    return;
+  }
+  unwatched_.erase(path_);
+  // The same inode watched again returns the same wd; a recreated directory gets a new one.
+  wd_to_dir_[wd] = path_;
+  watched_[path_] = wd;
+}
+
+bool Discoverer::DrainEvents() {
+  while (true) {
+    ssize_t n = ::read(inotify_fd_.get(), event_buffer_.data(), event_buffer_.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return true;
+      CountError("inotify read", errno);
+      return false;
+    }
+    if (n == 0) return true;
+    size_t pos = 0;
+    bool overflow = false;
+    while (pos + sizeof(struct inotify_event) <= static_cast<size_t>(n)) {
+      struct inotify_event ev {};
+      std::memcpy(&ev, event_buffer_.data() + pos, sizeof ev);
+      pos += sizeof(struct inotify_event) + ev.len;
+      ++stats_.events;
+      if ((ev.mask & IN_Q_OVERFLOW) != 0) {
+        overflow = true;
+        continue;
+      }
+      auto it = wd_to_dir_.find(ev.wd);
+      if (it == wd_to_dir_.end()) continue;  // a watch already dropped
+      const std::string& dir = it->second;
+      if ((ev.mask & (IN_DELETE_SELF | IN_IGNORED)) != 0) {
+        // The directory itself went (its parent also gets IN_DELETE); list the parent so its
+        // containers are dropped even if that event was lost.
+        dirty_dirs_.insert(ParentDir(dir));
+        if ((ev.mask & IN_IGNORED) != 0) {
+          auto w = watched_.find(dir);
+          if (w != watched_.end() && w->second == ev.wd) watched_.erase(w);
+          wd_to_dir_.erase(it);
+        }
+        continue;
+      }
+      if ((ev.mask & IN_ISDIR) != 0) dirty_dirs_.insert(dir);
+    }
+    if (overflow) return false;
+  }
+}
+
+void Discoverer::PartialWalk() {
+  // Directories that must be listed every scan: those without a watch, and the parents of
+  // Docker/Podman containers that may hold a kind node's kubelet tree (ProbeNestedKubelet looks
+  // inside the container's directory, which is not watched).
+  for (const std::string& dir : unwatched_) dirty_dirs_.insert(dir);
+  for (const auto& [path, t] : containers_) {
+    if (!t.sandbox && MayNestKubelet(t.container.identity)) {
+      dirty_dirs_.insert(ParentDir(path));
+    }
+  }
+  // Drop directories below another dirty one: listing the ancestor walks them. The set is
+  // sorted, so an ancestor comes before its descendants.
+  std::vector<std::string> roots;
+  for (const std::string& dir : dirty_dirs_) {
+    if (!roots.empty() && IsUnder(dir, roots.back())) continue;
+    roots.push_back(dir);
+  }
+  dirty_dirs_.clear();
+  // Containers outside the listed directories are as they were.
+  for (auto& [path, t] : containers_) {
+    bool listed = false;
+    for (const std::string& dir : roots) {
+      if (IsUnder(path, dir)) {
+        listed = true;
+        break;
+      }
+    }
+    if (listed) continue;
+    t.seen_scan = scan_;
+    if (!t.metadata_settled) RecheckMetadata(t);
+  }
+  for (const std::string& dir : roots) {
+    path_ = dir;
+    if (dir.empty()) {
+      const int err = ::lseek(root_fd_.get(), 0, SEEK_SET) < 0 ? errno : WalkDir(root_fd_.get(), 0);
+      if (err != 0) CountError("list root", err);
+      continue;
+    }
+    const size_t depth = DepthOf(dir);
+    if (depth > k8s::CgroupPathParser::kMaxWalkDepth) continue;
+    int fd = ::openat(root_fd_.get(), dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      // Gone: its containers stay unseen and are removed below.
+      if (IsVanished(errno)) {
+        ++stats_.vanished;
+      } else {
+        CountError("openat", errno);
+      }
+      continue;
+    }
+    ScopedFd owned(fd);
+    WalkDir(owned.get(), depth);
+  }
+  path_.clear();
+}
+
 int Discoverer::WalkDir(int dir_fd, size_t depth) {
+  // Watch before listing: a subdirectory made after the listing then raises an event.
+  WatchDir();
   std::vector<char>& buf = dirent_buffers_[depth];
   ssize_t used = ReadAllDirents(dir_fd, buf);
   if (used < 0) {

@@ -12,19 +12,22 @@
 //     for (const DiscoveredContainer& c : delta.added) StartSampling(c);
 //     for (const DiscoveredContainer& c : delta.removed) StopSampling(c);
 //
-// Cost per Scan: one getdents64 per directory that may hold containers (the root, the slices,
+// Cost per full walk: one getdents64 per directory that may hold containers (the root, the slices,
 // kubepods QoS and pod directories; typically #pods + ~10) plus, for plain Docker/Podman
 // containers, three fstatat probes for a nested kubelet tree. Containers already known are
 // recognised by the inode number that getdents64 returns (no stat); a new container costs one
 // path parse and one fstatat. No caching by directory mtime: kernfs does not update a cgroup
 // directory's mtime when child cgroups are created or removed (checked on Linux 6.18, v1 and v2),
-// so an mtime cache would miss new containers.
+// so an mtime cache would miss new containers. With inotify (the default, see
+// DiscovererOptions::use_inotify) most scans list only directories where cgroups were created or
+// removed, and the full walk runs every full_rescan_every scans as a safety net.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +70,8 @@ struct DiscoveryStats {
   uint64_t vanished = 0;           // directories that disappeared while being looked at (normal)
   uint64_t errors = 0;             // other failures (EACCES, EMFILE, ...); removals are deferred
   int64_t duration_ns = 0;         // steady-clock time the scan took
+  bool full = false;               // walked the whole tree (else: only directories with events)
+  uint64_t events = 0;             // inotify events read this scan
 };
 
 struct DiscovererOptions {
@@ -80,6 +85,21 @@ struct DiscovererOptions {
   /// Containers tracked at most. Memory stays bounded even on a runaway tree; 16384 is ~30x the
   /// densest Kubernetes nodes (kubelet's max-pods is usually 110-250, a few containers each).
   size_t max_containers = 16384;
+  /// Learn about new and removed cgroups from inotify instead of listing every directory every
+  /// scan. mkdir and rmdir on cgroupfs go through the VFS (vfs_mkdir/vfs_rmdir), which raises
+  /// IN_CREATE/IN_DELETE on the parent like on any filesystem; every mount of a hierarchy,
+  /// including one made in a cgroup namespace (kind, a containerised kubelet), shares one
+  /// superblock and so one set of inodes, so a watch sees mkdirs made through any of them
+  /// (checked on Linux 6.18, v1 and v2, by the integration test). A scan then lists only the
+  /// directories that had events (one non-blocking read() when nothing happened), where a full
+  /// walk costs one openat + getdents64 + close per pod, ~16% of the monitor's CPU at 100 pods.
+  /// Falls back to listing: every scan when inotify is unavailable, per directory when its watch
+  /// cannot be added (fs.inotify.max_user_watches), and a full walk after a queue overflow.
+  bool use_inotify = true;
+  /// With inotify, a full walk every this many scans anyway: a safety net for anything the
+  /// events could miss (10 scans = 10 s at 1 Hz, Netdata's rescan period). A new container is
+  /// still found on the first scan after its mkdir.
+  int full_rescan_every = 10;
 };
 
 /// Walks one cgroup hierarchy. Not thread-safe: one collector thread calls Scan. Holds an open fd
@@ -133,6 +153,14 @@ class Discoverer {
   /// Lists `dir_fd` (`depth` segments below the root; its relative path is in path_) and handles
   /// each subdirectory. Returns 0 or the errno of a failed listing.
   int WalkDir(int dir_fd, size_t depth);
+  /// Adds an inotify watch on the directory path_ names, once (no-op without inotify).
+  void WatchDir();
+  /// Reads every pending inotify event into dirty_dirs_. False when a full walk is needed
+  /// (queue overflow, read error).
+  bool DrainEvents();
+  /// Lists only dirty_dirs_ (and the directories that must be listed every scan); containers
+  /// elsewhere are marked seen.
+  void PartialWalk();
   void HandleSubdir(int parent_fd, const char* name, uint64_t dirent_ino, size_t depth);
   void OnNewContainer(int parent_fd, const char* name, uint64_t dirent_ino,
                       k8s::ContainerIdentity identity);
@@ -156,6 +184,16 @@ class Discoverer {
   DiscoveryDelta* delta_ = nullptr;
   DiscoveryStats stats_;
   std::function<void(const std::string&)> after_list_hook_;
+
+  // inotify (DiscovererOptions::use_inotify). A directory is in watched_ once listed; one
+  // whose watch could not be added is in unwatched_ and listed every scan.
+  ScopedFd inotify_fd_;
+  std::map<int, std::string> wd_to_dir_;
+  std::map<std::string, int> watched_;
+  std::set<std::string> unwatched_;
+  std::set<std::string> dirty_dirs_;
+  std::vector<char> event_buffer_;
+  bool need_full_walk_ = true;
 };
 
 }  // namespace fgm::collector

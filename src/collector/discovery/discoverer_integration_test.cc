@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,8 +125,12 @@ class RealCgroupDiscoveryTest : public ::testing::Test {
   // The full lifecycle on one hierarchy: appear, stay quiet, be recreated, disappear. `outer` is
   // a path prefix (a kind node's container cgroup) whose container id is `outer_id`;
   // `kubelet_root` puts the tree under kind's kubelet.slice naming.
+  // `options`: with use_inotify and full_rescan_every = 0, every scan after the first must work
+  // from inotify events alone (no full walk), which is what this checks.
   void CheckLifecycle(const std::string& root, const std::string& outer = "",
-                      const std::string& outer_id = "", bool kubelet_root = false) {
+                      const std::string& outer_id = "", bool kubelet_root = false,
+                      DiscovererOptions options = {}) {
+    const bool events_only = options.use_inotify && options.full_rescan_every == 0;
     SCOPED_TRACE(root);
     const std::string uid = RandomUuid();
     const std::string id = RandomHex(32);
@@ -136,15 +141,21 @@ class RealCgroupDiscoveryTest : public ::testing::Test {
     const std::string container = pod + "/cri-containerd-" + id + ".scope";
     const std::string conmon = pod + "/crio-conmon-" + id + ".scope";
 
-    auto d = Discoverer::CreateForRoot(root, {}, RealClock());
+    auto d = Discoverer::CreateForRoot(root, options, RealClock());
     ASSERT_TRUE(d.ok()) << d.error().ToString();
     ASSERT_TRUE(d->Scan().ok());  // baseline: whatever already exists on this machine
+    auto check_partial = [&](const char* step) {
+      if (events_only) {
+        EXPECT_FALSE(d->last_stats().full) << step << ": expected an event scan";
+      }
+    };
 
     CgroupTree tree(root);
     ASSERT_TRUE(tree.Make(container));
     ASSERT_TRUE(tree.Make(conmon));
     auto appeared = d->Scan();
     ASSERT_TRUE(appeared.ok()) << appeared.error().ToString();
+    check_partial("appeared");
     const DiscoveredContainer* found = FindIn(appeared->added, container);
     ASSERT_NE(found, nullptr);
     EXPECT_EQ(found->cgroup_inode, tree.Inode(container));
@@ -159,6 +170,11 @@ class RealCgroupDiscoveryTest : public ::testing::Test {
 
     auto quiet = d->Scan();
     ASSERT_TRUE(quiet.ok());
+    check_partial("quiet");
+    // (Docker/Podman containers' parents are listed every scan to probe for a kind node inside.)
+    if (events_only && outer.empty()) {
+      EXPECT_EQ(d->last_stats().dirs_read, 0u) << "nothing happened: no listing";
+    }
     EXPECT_EQ(FindIn(quiet->added, container), nullptr);
     EXPECT_EQ(FindIn(quiet->removed, container), nullptr);
 
@@ -167,6 +183,7 @@ class RealCgroupDiscoveryTest : public ::testing::Test {
     ASSERT_TRUE(tree.Make(container));
     auto recreated = d->Scan();
     ASSERT_TRUE(recreated.ok());
+    check_partial("recreated");
     const DiscoveredContainer* gone = FindIn(recreated->removed, container);
     const DiscoveredContainer* back = FindIn(recreated->added, container);
     ASSERT_NE(gone, nullptr);
@@ -178,8 +195,19 @@ class RealCgroupDiscoveryTest : public ::testing::Test {
     ASSERT_TRUE(tree.Remove(container));
     auto removed = d->Scan();
     ASSERT_TRUE(removed.ok());
+    check_partial("removed");
     EXPECT_NE(FindIn(removed->removed, container), nullptr);
     EXPECT_EQ(d->Find(container), nullptr);
+
+    // The whole pod goes, then comes back with a container: both seen from events.
+    tree.RemoveAll();
+    ASSERT_TRUE(d->Scan().ok());
+    check_partial("pod removed");
+    ASSERT_TRUE(tree.Make(container));
+    auto again = d->Scan();
+    ASSERT_TRUE(again.ok());
+    check_partial("pod recreated");
+    EXPECT_NE(FindIn(again->added, container), nullptr);
   }
 
   CgroupLayout layout_;
@@ -197,6 +225,66 @@ TEST_F(RealCgroupDiscoveryTest, DiscoveryRootSeesKubepodsTree) {
 TEST_F(RealCgroupDiscoveryTest, UnifiedRootSeesKubepodsTree) {
   if (layout_.unified_root.empty()) GTEST_SKIP() << "no cgroup2 mount";
   CheckLifecycle(layout_.unified_root);
+}
+
+// The same lifecycles from inotify events alone (no periodic full walk) and from listing alone.
+DiscovererOptions EventsOnly() { return DiscovererOptions{.full_rescan_every = 0}; }
+
+TEST_F(RealCgroupDiscoveryTest, DiscoveryRootFromInotifyEventsAlone) {
+  CheckLifecycle(layout_.DiscoveryRoot(), "", "", false, EventsOnly());
+}
+
+TEST_F(RealCgroupDiscoveryTest, UnifiedRootFromInotifyEventsAlone) {
+  if (layout_.unified_root.empty()) GTEST_SKIP() << "no cgroup2 mount";
+  CheckLifecycle(layout_.unified_root, "", "", false, EventsOnly());
+}
+
+TEST_F(RealCgroupDiscoveryTest, KindNodeFromInotifyEventsAlone) {
+  const std::string node = RandomHex(32);
+  CheckLifecycle(layout_.DiscoveryRoot(), "system.slice/docker-" + node + ".scope/", node, true,
+                 EventsOnly());
+}
+
+TEST_F(RealCgroupDiscoveryTest, DiscoveryRootWithoutInotify) {
+  CheckLifecycle(layout_.DiscoveryRoot(), "", "", false, DiscovererOptions{.use_inotify = false});
+}
+
+// A runtime may create cgroups through its own mount of the hierarchy (a containerised kubelet,
+// a kind node in a cgroup namespace). Every mount of a hierarchy shares one superblock, so a
+// mkdir through another mount raises the event on the inode discovery watches.
+TEST_F(RealCgroupDiscoveryTest, MkdirThroughAnotherMountRaisesTheEvent) {
+  const bool v2 = layout_.mode == CgroupMode::kV2;
+  const std::string root = layout_.DiscoveryRoot();
+  char dir_template[] = "/tmp/fgm-cgmount-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir_template), nullptr);
+  const std::string mnt = dir_template;
+  if (::mount("cgroup", mnt.c_str(), v2 ? "cgroup2" : "cgroup", 0, v2 ? nullptr : "memory") != 0) {
+    const int err = errno;
+    ::rmdir(mnt.c_str());
+    GTEST_SKIP() << "cannot mount a second instance of the hierarchy: " << std::strerror(err);
+  }
+  auto d = Discoverer::CreateForRoot(root, EventsOnly(), RealClock());
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(d->Scan().ok());
+  const std::string pod = "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" +
+                          Underscored(RandomUuid()) + ".slice";
+  const std::string container = pod + "/cri-containerd-" + RandomHex(32) + ".scope";
+  {
+    CgroupTree other(mnt);  // made and removed through the second mount
+    ASSERT_TRUE(other.Make(pod));
+    ASSERT_TRUE(d->Scan().ok());  // sees the pod, watches it
+    ASSERT_TRUE(other.Make(container));
+    auto added = d->Scan();
+    ASSERT_TRUE(added.ok());
+    EXPECT_FALSE(d->last_stats().full);
+    EXPECT_NE(FindIn(added->added, container), nullptr);
+    ASSERT_TRUE(other.Remove(container));
+    auto removed = d->Scan();
+    ASSERT_TRUE(removed.ok());
+    EXPECT_NE(FindIn(removed->removed, container), nullptr);
+  }
+  ::umount2(mnt.c_str(), MNT_DETACH);
+  ::rmdir(mnt.c_str());
 }
 
 TEST_F(RealCgroupDiscoveryTest, KindNodeNestedInDockerScope) {

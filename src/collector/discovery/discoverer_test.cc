@@ -453,5 +453,58 @@ TEST(DiscovererTest, ThousandContainersScanInAFewMilliseconds) {
 #endif
 }
 
+TEST(DiscovererTest, InotifyScansListOnlyDirectoriesWithEventsAndWalkEverythingEveryN) {
+  FakeHierarchy h;
+  fgm::testing::FakeClock clock;
+  const std::string a = kBurstablePod + "/cri-containerd-" + kId1 + ".scope";
+  const std::string b = kBurstablePod + "/cri-containerd-" + kId2 + ".scope";
+  const std::string c = kBestEffortPod + "/cri-containerd-" + kId3 + ".scope";
+  h.Cgroup(a);
+  h.Cgroup(c);
+  auto d = Discoverer::CreateForRoot(h.root(), DiscovererOptions{.full_rescan_every = 4}, clock);
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(d->Scan().ok());  // scan 1: full
+  EXPECT_TRUE(d->last_stats().full);
+  const uint64_t full_dirs = d->last_stats().dirs_read;
+  EXPECT_GE(full_dirs, 5u);  // root, kubepods, two QoS slices, two pods
+
+  auto quiet = d->Scan();  // scan 2: nothing happened, nothing listed
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_FALSE(d->last_stats().full);
+  EXPECT_EQ(d->last_stats().dirs_read, 0u);
+  EXPECT_TRUE(quiet->empty());
+  EXPECT_EQ(d->container_count(), 2u);
+
+  h.Cgroup(b);  // scan 3: a new container in an existing pod: only that pod is listed
+  auto added = d->Scan();
+  ASSERT_TRUE(added.ok());
+  EXPECT_FALSE(d->last_stats().full);
+  EXPECT_EQ(d->last_stats().dirs_read, 1u);
+  EXPECT_EQ(Paths(added->added), (std::set<std::string>{b}));
+  EXPECT_TRUE(added->removed.empty()) << "containers of unlisted pods are kept";
+
+  ASSERT_TRUE(d->Scan().ok());  // scan 4: the periodic full walk
+  EXPECT_TRUE(d->last_stats().full);
+  EXPECT_EQ(d->last_stats().dirs_read, full_dirs);
+
+  h.Remove(kBurstablePod);  // scan 5: a whole pod goes
+  auto gone = d->Scan();
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(d->last_stats().full);
+  EXPECT_EQ(Paths(gone->removed), (std::set<std::string>{a, b}));
+  EXPECT_EQ(d->container_count(), 1u);
+  ASSERT_NE(d->Find(c), nullptr);
+
+  // Without inotify every scan walks everything.
+  auto listing =
+      Discoverer::CreateForRoot(h.root(), DiscovererOptions{.use_inotify = false}, clock);
+  ASSERT_TRUE(listing.ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(listing->Scan().ok());
+    EXPECT_TRUE(listing->last_stats().full);
+    EXPECT_GE(listing->last_stats().dirs_read, 4u);
+  }
+}
+
 }  // namespace
 }  // namespace fgm::collector
