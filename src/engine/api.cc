@@ -866,7 +866,38 @@ std::string ErrorJson(std::string_view message) {
   return w.Take();
 }
 
-ApiResponse HandleApiRequest(Engine& engine, std::string_view path, const QueryParams& params) {
+namespace {
+
+// Answers that depend on (request, visible files) only and cost real work: cached whole. Health,
+// instance, metrics, filters and the study list are a few hundred bytes from the index.
+bool Cacheable(std::string_view path) {
+  return path == "/api/timeseries" || path == "/api/events" || path == "/api/containers" ||
+         path.starts_with("/api/study/");
+}
+
+// Path, every parameter (sorted by name: QueryParams is an ordered map) length-prefixed so no
+// value can fake a separator, and the window a relative `range` resolved to. The generation is
+// checked by the cache itself.
+std::string CanonicalRequest(const Engine& engine, std::string_view path,
+                             const QueryParams& params) {
+  std::string key(path);
+  for (const auto& [name, value] : params) {
+    key += '\n';
+    key += std::to_string(name.size());
+    key += ':';
+    key += name;
+    key += std::to_string(value.size());
+    key += ':';
+    key += value;
+  }
+  auto range = ResolveRange(engine, params);
+  if (range.ok()) {
+    key += "\nwindow:" + std::to_string(range->from_ms) + "," + std::to_string(range->to_ms);
+  }
+  return key;
+}
+
+ApiResponse Route(Engine& engine, std::string_view path, const QueryParams& params) {
   if (path == "/api/health") return Health(engine);
   if (path == "/api/instance") return Instance(engine);
   if (path == "/api/metrics") return Metrics(engine);
@@ -881,6 +912,24 @@ ApiResponse HandleApiRequest(Engine& engine, std::string_view path, const QueryP
   return Error(404, "unknown API path '" + std::string(path) +
                         "': see docs/api.md (/api/health, /api/metrics, /api/containers, "
                         "/api/timeseries, /api/events, /api/studies, /api/study/<id>)");
+}
+
+}  // namespace
+
+ApiResponse HandleApiRequest(Engine& engine, std::string_view path, const QueryParams& params) {
+  ResponseCache& cache = engine.response_cache();
+  if (!cache.enabled() || !Cacheable(path)) return Route(engine, path, params);
+  std::string key = CanonicalRequest(engine, path, params);
+  uint64_t generation = engine.index().generation();
+  if (auto body = cache.Find(key, generation)) {
+    engine.CountResponse(true);
+    return {200, *body};
+  }
+  engine.CountResponse(false);
+  ApiResponse r = Route(engine, path, params);
+  // Errors are cheap to recompute and not worth the space.
+  if (r.status == 200) cache.Insert(key, generation, std::make_shared<const std::string>(r.body));
+  return r;
 }
 
 }  // namespace fgm::engine

@@ -26,7 +26,10 @@ struct ApiResponse {
 
 /// Answers GET `path` (starting with "/api/"). 400 with {"error": "..."} for bad parameters, 404
 /// for unknown paths, studies or containers. Does not refresh the index (the caller decides when).
-/// Not thread-safe: hold engine.mutex().
+/// Successful /api/timeseries, /api/events, /api/containers and /api/study/* answers are kept in
+/// engine.response_cache() under the canonical request (path, sorted parameters, the resolved
+/// window) and the index generation, so a repeated request is answered without recomputing and
+/// never from older files. Not thread-safe: hold engine.mutex().
 ApiResponse HandleApiRequest(Engine& engine, std::string_view path, const QueryParams& params);
 
 /// {"error": message}.

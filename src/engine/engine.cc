@@ -159,7 +159,55 @@ int64_t BucketWidthMs(int64_t from_ms, int64_t to_ms, int max_points, int64_t in
   return step;
 }
 
-Engine::Engine(EngineOptions options) : options_(std::move(options)), index_(options_.roots) {}
+void ResponseCache::Adopt(uint64_t generation) {
+  if (generation == generation_) return;
+  Clear();
+  generation_ = generation;
+}
+
+void ResponseCache::Clear() {
+  lru_.clear();
+  map_.clear();
+  bytes_ = 0;
+}
+
+std::shared_ptr<const std::string> ResponseCache::Find(const std::string& key,
+                                                       uint64_t generation) {
+  Adopt(generation);
+  auto it = map_.find(key);
+  if (it == map_.end()) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  return it->second->body;
+}
+
+void ResponseCache::Insert(const std::string& key, uint64_t generation,
+                           std::shared_ptr<const std::string> body) {
+  Adopt(generation);
+  // Key and body both count; an answer over a quarter of the budget would push out nearly all
+  // others for one request, so it is not kept.
+  size_t cost = body->size() + key.size();
+  if (cost > max_bytes_ / 4) return;
+  auto it = map_.find(key);
+  if (it != map_.end()) {
+    bytes_ -= it->second->body->size() + key.size();
+    lru_.erase(it->second);
+    map_.erase(it);
+  }
+  lru_.push_front({key, std::move(body)});
+  map_.emplace(key, lru_.begin());
+  bytes_ += cost;
+  while (bytes_ > max_bytes_ && !lru_.empty()) {
+    const Entry& last = lru_.back();
+    bytes_ -= last.body->size() + last.key.size();
+    map_.erase(last.key);
+    lru_.pop_back();
+  }
+}
+
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)),
+      index_(options_.roots),
+      responses_(options_.response_cache_bytes) {}
 
 bool Engine::Refresh() {
   bool changed = index_.Refresh();
@@ -184,6 +232,7 @@ bool Engine::Refresh() {
 EngineStats Engine::stats() const {
   EngineStats s = stats_;
   s.cache_bytes = cache_bytes_;
+  s.response_bytes = responses_.bytes();
   return s;
 }
 

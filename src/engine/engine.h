@@ -38,6 +38,10 @@ struct EngineOptions {
   size_t cache_bytes = size_t{256} << 20;
   /// The monitor's sampling interval (1 s by default); gaps are "no sample for > 2 intervals".
   int64_t sample_interval_ms = 1000;
+  /// Bound on whole API answers kept by HandleApiRequest (ResponseCache); 0 disables it. 64 MiB
+  /// holds five of the largest answers we know (one metric x 333 containers x 1 h at 2,000
+  /// points, 12.7 MB) or hundreds of typical ones, next to the 256 MiB of decoded chunks.
+  size_t response_cache_bytes = size_t{64} << 20;
 };
 
 struct SeriesQuery {
@@ -77,6 +81,44 @@ struct EngineStats {
   uint64_t chunks_decoded = 0;
   uint64_t cache_hits = 0;
   uint64_t cache_bytes = 0;
+  uint64_t response_hits = 0;    // API answers served from the ResponseCache
+  uint64_t response_misses = 0;  // cacheable answers computed
+  uint64_t response_bytes = 0;   // bytes of answers held
+};
+
+/// Whole API answers by canonical request, bounded by bytes (least recently used dropped first).
+/// Every entry belongs to one index generation (DatasetIndex::generation(), bumped by any change
+/// of the visible files: a new or rewritten file, a journal re-read, a retention removal); asking
+/// with another generation drops them all, so an answer is never served for data it was not
+/// computed from. Not thread-safe (lives under Engine::mutex()).
+class ResponseCache {
+ public:
+  explicit ResponseCache(size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  /// The body stored for `key` under `generation`, or null.
+  std::shared_ptr<const std::string> Find(const std::string& key, uint64_t generation);
+  /// Stores `body`; bodies larger than a quarter of the budget are not kept (one would evict
+  /// nearly everything else).
+  void Insert(const std::string& key, uint64_t generation, std::shared_ptr<const std::string> body);
+  void Clear();
+
+  bool enabled() const { return max_bytes_ > 0; }
+  size_t bytes() const { return bytes_; }
+  size_t size() const { return map_.size(); }
+
+ private:
+  struct Entry {
+    std::string key;
+    std::shared_ptr<const std::string> body;
+  };
+  // Drops everything when `generation` differs from the entries'.
+  void Adopt(uint64_t generation);
+
+  size_t max_bytes_;
+  size_t bytes_ = 0;
+  uint64_t generation_ = 0;
+  std::list<Entry> lru_;  // most recent first
+  std::unordered_map<std::string, std::list<Entry>::iterator> map_;
 };
 
 /// Not thread-safe: callers serialize (the server holds mutex() around each request).
@@ -93,6 +135,8 @@ class Engine {
   Status AddMemorySource(FileSource source) { return index_.AddMemorySource(std::move(source)); }
 
   const DatasetIndex& index() const { return index_; }
+  /// Whole answers of HandleApiRequest (options().response_cache_bytes).
+  ResponseCache& response_cache() { return responses_; }
   const EngineOptions& options() const { return options_; }
   std::mutex& mutex() { return mutex_; }
 
@@ -105,6 +149,8 @@ class Engine {
 
   EngineStats stats() const;
   void ResetStatsForTesting() { stats_ = {}; }
+  /// Counted by HandleApiRequest.
+  void CountResponse(bool hit) { ++(hit ? stats_.response_hits : stats_.response_misses); }
 
  private:
   // Decoded values of one column of one row group: `values` (NaN = null) for metrics, `ints` for
@@ -141,6 +187,7 @@ class Engine {
   std::list<CacheEntry> lru_;  // most recent first
   std::unordered_map<CacheKey, std::list<CacheEntry>::iterator, CacheKeyHash> cache_;
   size_t cache_bytes_ = 0;
+  ResponseCache responses_;
   EngineStats stats_;
 };
 

@@ -401,6 +401,145 @@ TEST_F(EngineTest, LiveJournalRowsAreServedAndDeduplicated) {
   EXPECT_EQ(*e.index().max_time_ms(), kT0Ms + 69'000);
 }
 
+TEST_F(EngineTest, CachedAnswersFollowNewAndRemovedFiles) {
+  // Another run's file, written elsewhere first: container b, values 5000 + s.
+  std::string mine = root_;
+  char tmpl[] = "/tmp/fgm_engine_test_XXXXXX";
+  root_ = mkdtemp(tmpl);
+  Write(
+      60, [](int s) { return std::vector<Sample>{{.id = "b", .inode = 2, .mem_bytes = 5000 + s}}; },
+      false);
+  std::string other_file = Files()[0];
+  std::string other_root = root_;
+  root_ = mine;
+  Write(
+      60, [](int s) { return std::vector<Sample>{{.id = "a", .mem_bytes = s}}; }, false);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  const QueryParams all = {{"metric", "memory_usage_bytes"}, {"range", "all"}};
+  ApiResponse first = HandleApiRequest(e, "/api/timeseries", all);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(HandleApiRequest(e, "/api/timeseries", all).body, first.body);
+  EXPECT_EQ(e.stats().response_hits, 1u);
+  EXPECT_EQ(e.stats().response_misses, 1u);
+  EXPECT_GE(e.stats().response_bytes, first.body.size());
+  EXPECT_EQ(first.body.find("5059"), std::string::npos);
+
+  // A new file appears: the same request answers with it.
+  fs::create_directories(root_ + "/other");
+  fs::copy_file(other_file, root_ + "/other/b.parquet");
+  fs::remove_all(other_root);
+  EXPECT_TRUE(e.Refresh());
+  ApiResponse with_b = HandleApiRequest(e, "/api/timeseries", all);
+  EXPECT_NE(with_b.body.find("5059"), std::string::npos);
+  EXPECT_NE(HandleApiRequest(e, "/api/containers", {{"range", "all"}}).body.find("\"id\":\"b\""),
+            std::string::npos);
+
+  // Retention removes a's files: a is gone from the answer, b stays.
+  for (const std::string& f : Files()) {
+    if (f.find("/other/") == std::string::npos) fs::remove(f);
+  }
+  EXPECT_TRUE(e.Refresh());
+  ApiResponse only_b = HandleApiRequest(e, "/api/timeseries", all);
+  EXPECT_NE(only_b.body.find("5059"), std::string::npos);
+  EXPECT_EQ(only_b.body.find("\"container\":\"a\""), std::string::npos) << only_b.body;
+  EXPECT_EQ(e.stats().response_hits, 1u);
+}
+
+TEST_F(EngineTest, CachedAnswersFollowJournalAppends) {
+  Write(
+      60, [](int s) { return std::vector<Sample>{{.id = "a", .mem_bytes = s}}; }, false);
+  auto engine = MakeEngine();
+  Engine& e = *engine;
+  const QueryParams last_hour = {{"metric", "memory_usage_bytes"}, {"range", "1h"}};
+  const QueryParams fixed = {{"metric", "memory_usage_bytes"},
+                             {"from", std::to_string(kT0Ms)},
+                             {"to", std::to_string(kT0Ms + 120'000)}};
+  std::string fixed_before = HandleApiRequest(e, "/api/timeseries", fixed).body;
+  std::string hour_before = HandleApiRequest(e, "/api/timeseries", last_hour).body;
+  EXPECT_EQ(HandleApiRequest(e, "/api/timeseries", fixed).body, fixed_before);
+  EXPECT_EQ(e.stats().response_hits, 1u);
+
+  // The monitor's journal holds seconds 60..until_s-1 (values 7000 + s); the viewer re-reads it.
+  auto append_journal = [&](int until_s) {
+    store::RowBuffer rows;
+    for (int s = 60; s < until_s; ++s) {
+      Row r;
+      r.SetTime((kT0Ms + s * 1000) * kNanosPerMilli);
+      r.SetString(Col("kind"), "container");
+      r.SetString(Col("container_id"), "a");
+      r.SetInt(Col("cgroup_inode"), 1);
+      r.SetInt(Col("memory_usage_bytes"), 7000 + s);
+      rows.Append(r);
+    }
+    fs::create_directories(store::JournalDir(root_));
+    auto jw = store::JournalWriter::Create(store::JournalPath(root_, "run00009", 1), "node-a");
+    ASSERT_TRUE(jw.ok());
+    ASSERT_TRUE(jw->Append(rows, 0, rows.size()).ok());
+    e.SetLiveSources(ReadLiveJournals({root_}));
+  };
+  append_journal(90);
+  ApiResponse live = HandleApiRequest(e, "/api/timeseries", fixed);
+  EXPECT_NE(live.body, fixed_before);
+  EXPECT_NE(live.body.find("7089"), std::string::npos);
+  // `range=1h` now ends 30 s later: a new window, a new answer.
+  std::string hour_live = HandleApiRequest(e, "/api/timeseries", last_hour).body;
+  EXPECT_NE(hour_live, hour_before);
+  EXPECT_NE(hour_live.find("7089"), std::string::npos);
+  append_journal(100);
+  EXPECT_NE(HandleApiRequest(e, "/api/timeseries", fixed).body.find("7099"), std::string::npos);
+}
+
+TEST_F(EngineTest, ResponseCacheOffGivesTheSameAnswers) {
+  Write(
+      120,
+      [](int s) {
+        return std::vector<Sample>{{.id = "a", .cpu_usec = s * 1000, .mem_bytes = s},
+                                   {.id = "b", .cpu_usec = s * 500, .mem_bytes = 2 * s}};
+      },
+      false);
+  auto cached = MakeEngine();
+  Engine off({.roots = {root_}, .response_cache_bytes = 0});
+  off.Refresh();
+  for (int i = 0; i < 2; ++i) {
+    for (const char* metric : {"cpu_usage_millicores", "memory_usage_bytes"}) {
+      QueryParams p = {{"metric", metric}, {"range", "all"}, {"max_points", "50"}};
+      EXPECT_EQ(HandleApiRequest(*cached, "/api/timeseries", p).body,
+                HandleApiRequest(off, "/api/timeseries", p).body);
+    }
+  }
+  EXPECT_EQ(cached->stats().response_hits, 2u);
+  EXPECT_EQ(off.stats().response_hits + off.stats().response_misses, 0u);
+  EXPECT_EQ(off.response_cache().size(), 0u);
+}
+
+TEST(ResponseCacheTest, EvictsLeastRecentlyUsedByBytesAndDropsOtherGenerations) {
+  ResponseCache cache(400);
+  auto body = [](char c, size_t n) { return std::make_shared<const std::string>(n, c); };
+  cache.Insert("a", 1, body('a', 90));
+  cache.Insert("b", 1, body('b', 90));
+  cache.Insert("c", 1, body('c', 90));
+  ASSERT_NE(cache.Find("a", 1), nullptr);  // a is now the most recent
+  cache.Insert("d", 1, body('d', 90));     // 4 x 91 = 364 bytes: all fit
+  EXPECT_EQ(cache.size(), 4u);
+  cache.Insert("e", 1, body('e', 90));  // 455 > 400: the least recent (b) goes
+  EXPECT_EQ(cache.Find("b", 1), nullptr);
+  EXPECT_NE(cache.Find("a", 1), nullptr);
+  EXPECT_EQ(*cache.Find("e", 1), std::string(90, 'e'));
+  EXPECT_LE(cache.bytes(), 400u);
+  // Over a quarter of the budget: not kept.
+  cache.Insert("big", 1, body('x', 150));
+  EXPECT_EQ(cache.Find("big", 1), nullptr);
+  // Replacing a key keeps one entry and the byte count right.
+  cache.Insert("a", 1, body('A', 10));
+  EXPECT_EQ(*cache.Find("a", 1), std::string(10, 'A'));
+  EXPECT_EQ(cache.bytes(), 3 * 91u + 11u);
+  // Another generation: nothing of the old one is served.
+  EXPECT_EQ(cache.Find("a", 2), nullptr);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
 TEST_F(EngineTest, EventsComeWithTheirContainer) {
   testing::FakeClock clock(kT0Ms * kNanosPerMilli);
   store::DatasetOptions o{.root = root_, .identifier = "node-a", .run_id = "run00001"};
