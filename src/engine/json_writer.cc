@@ -176,10 +176,27 @@ char* WriteDouble(double v, char* p) {
   // Round half away from zero, as std::round, without the libm call. scaled < 1e15 (a < 1e15 when
   // decimals is clamped to 0, < 10^7 otherwise), so the cast is defined and scaled - trunc(scaled)
   // is exact.
+  // The signed cast is one instruction (the unsigned one branches on 2^63).
   double scaled = a * kPow10[decimals];
-  uint64_t digits = static_cast<uint64_t>(scaled);
-  digits += (scaled - static_cast<double>(digits)) >= 0.5;
+  int64_t truncated = static_cast<int64_t>(scaled);
+  uint64_t digits = static_cast<uint64_t>(truncated);
+  digits += (scaled - static_cast<double>(truncated)) >= 0.5;
   if (v < 0 && digits != 0) *p++ = '-';
+  if (decimals >= 1 && decimals <= 7) {
+    // The common case (0.1 <= |v| < 10^6, digits <= 10^7): all digits come from one register
+    // split, and the point goes in by shifting that word, with no division by 10^decimals.
+    uint64_t bytes = DigitBytes8(digits);  // 8 digits, leading zeros included
+    int int_len = std::max(CountDigits(digits) - decimals, 1);
+    int skip = 8 - decimals - int_len;  // leading zero digits before the integer part
+    Store8(p, (bytes >> (8 * skip)) | kAsciiZeros);
+    p += int_len;
+    uint64_t frac = bytes >> (8 * (8 - decimals));  // the `decimals` fraction digits
+    if (frac == 0) return p;
+    int frac_len = decimals - ((__builtin_clzll(frac) >> 3) - (8 - decimals));
+    *p = '.';
+    Store8(p + 1, frac | kAsciiZeros);
+    return p + 1 + frac_len;
+  }
   switch (decimals) {
     case 0:
       return WriteFixed<0>(digits, p);
