@@ -48,6 +48,11 @@ struct DatasetOptions {
   int64_t segment_interval_ns = 60 * kNanosPerSecond;
   /// A segment is also cut when it holds this many rows (bounds memory with many containers).
   size_t segment_max_rows = 32768;
+  /// ... or when its buffer holds this many bytes (RowBuffer::memory_bytes), checked before every
+  /// row, so wide rows (process or device rows) cannot grow it past the bound either. 24 MiB is
+  /// above what 32,768 container rows take (~16 MiB), so with container rows the row count cuts
+  /// first; the two buffers alive at a time (one filling, one being written) stay under ~50 MiB.
+  size_t segment_max_bytes = 24 << 20;
   /// Hours are compacted this long after they end (late journal recoveries still land first).
   int64_t compaction_delay_ns = 2 * 60 * kNanosPerSecond;
   bool compaction = true;
@@ -106,6 +111,8 @@ class DatasetWriter {
   Status CompactAndRetainNow(bool include_open_hours);
 
   DatasetStats stats() const;
+  /// Heap bytes of the rows being gathered for the next segment (sampler thread only).
+  size_t buffered_bytes() const { return current_->memory_bytes(); }
   const DatasetOptions& options() const { return options_; }
 
  private:

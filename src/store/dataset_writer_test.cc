@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -371,6 +372,45 @@ TEST_F(DatasetWriterTest, CompactsAClosedHourIntoOneFilePerPartition) {
     EXPECT_EQ((*reader)->num_row_groups(), 1);
     EXPECT_EQ((*reader)->num_rows(), 180);  // 90 s x 2 containers
     EXPECT_FALSE(ReplacedFiles(root_ + "/" + f).empty());
+  }
+}
+
+// segment_max_bytes bounds the rows held for the next segment: the buffer is handed to the
+// worker before it would pass the bound, whatever the row count, and no row is lost. 6,000 rows
+// take ~20x the bound, so a writer that ignored it would fail the first expectation.
+TEST_F(DatasetWriterTest, SegmentBufferStaysUnderItsByteBound) {
+  clock_.SetWallNs(kT0Ms * kNanosPerMilli);
+  DatasetOptions o = Options();
+  o.segment_max_rows = 1 << 30;
+  o.segment_max_bytes = 16 << 10;
+  auto w = DatasetWriter::Open(o);
+  ASSERT_TRUE(w.ok());
+  size_t largest = 0;
+  for (int t = 0; t < 50; ++t) {
+    for (int c = 0; c < 120; ++c) {
+      Row r;
+      r.SetTime(clock_.WallNs());
+      r.SetString(Col("kind"), "container");
+      r.SetString(kContainer, "c" + std::to_string(c));
+      r.SetInt(kCpu, clock_.WallNs() / kNanosPerMilli);
+      (*w)->Append(r);
+      largest = std::max(largest, (*w)->buffered_bytes());
+    }
+    (*w)->Poll();
+    clock_.AdvanceNs(kNanosPerSecond);
+  }
+  // Checked before each row, so one row's growth (vectors doubling) can pass the bound, never
+  // more: 2x the bound.
+  EXPECT_LE(largest, 2 * o.segment_max_bytes);
+  EXPECT_GT(largest, o.segment_max_bytes / 2);
+  ASSERT_TRUE((*w)->Close(60 * kNanosPerSecond).ok());
+  EXPECT_GE((*w)->stats().segments_written, 10u);  // cut by bytes, not by the 60 s interval
+  ReadBack data = ReadDataset(root_);
+  EXPECT_EQ(data.rows, 6000u);
+  ASSERT_EQ(data.times_by_container.size(), 120u);
+  for (auto& [c, times] : data.times_by_container) {
+    std::set<int64_t> unique(times.begin(), times.end());
+    EXPECT_EQ(unique.size(), 50u) << c;
   }
 }
 

@@ -69,6 +69,8 @@ uint32_t RowBuffer::Intern(std::string_view s) {
   uint32_t id = static_cast<uint32_t>(strings_.size());
   strings_.emplace_back(s);
   string_ids_.emplace(strings_.back(), id);
+  // The string twice (vector and map key) plus the map node and bucket.
+  strings_bytes_ += 2 * strings_.back().capacity() + 64;
   return id;
 }
 
@@ -113,14 +115,14 @@ size_t RowBuffer::memory_bytes() const {
     total += c.present.capacity() * 8 + c.rank.capacity() * 4 + c.ints.capacity() * 8 +
              c.ids.capacity() * 4 + c.doubles.capacity() * 8;
   }
-  for (const std::string& s : strings_) total += s.capacity() + 64;  // + map node overhead
-  return total;
+  return total + strings_bytes_;
 }
 
 void RowBuffer::Clear() {
   for (Column& c : columns_) c = Column();
   strings_.clear();
   string_ids_.clear();
+  strings_bytes_ = 0;
   num_rows_ = 0;
 }
 

@@ -63,7 +63,8 @@ class RowBuffer {
   void Append(const Row& row);
   size_t size() const { return num_rows_; }
   bool empty() const { return num_rows_ == 0; }
-  /// Approximate heap bytes held (for memory bounds).
+  /// Approximate heap bytes held (for memory bounds): vector capacities plus interned strings.
+  /// O(columns), so cheap enough to check on every Append.
   size_t memory_bytes() const;
   void Clear();
 
@@ -123,6 +124,7 @@ class RowBuffer {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> string_ids_;
+  size_t strings_bytes_ = 0;  // heap bytes of the interned strings (see Intern)
   size_t num_rows_ = 0;
   int64_t min_time_ms_ = 0;
   int64_t max_time_ms_ = 0;
