@@ -476,7 +476,7 @@ export class App {
       this.frameRequested = false;
       for (const p of this.panels) p.view.applyWindow();
       this.drawOverviewWindow();
-      this.updateRangeLabel();
+      this.updateRangeLabel(this.settleTimer === undefined);
     });
   }
 
@@ -485,6 +485,7 @@ export class App {
     this.settleTimer = undefined;
     const t0 = performance.now();
     for (const p of this.panels) p.view.settle();
+    this.updateRangeLabel();
     afterNextFrame(() => {
       this.timings.lastSettleMs = performance.now() - t0;
       this.timings.settles++;
@@ -676,10 +677,13 @@ export class App {
     return this.window;
   }
 
-  private updateRangeLabel(): void {
+  /// `inputs`: also the absolute from/to fields (datetime-local inputs re-render a shadow tree per
+  /// change: not on every frame of a gesture, only when it settles).
+  private updateRangeLabel(inputs = true): void {
     if (!this.window) return;
     const [f, t] = this.window;
-    this.rangeLabel.textContent = `${new Date(f).toLocaleString()} – ${new Date(t).toLocaleTimeString()} (${formatDuration(t - f)})`;
+    this.rangeLabel.textContent = `${kLabelFrom.format(f)} – ${kLabelTo.format(t)} (${formatDuration(t - f)})`;
+    if (!inputs) return;
     const fromIn = this.headerEl.querySelector<HTMLInputElement>(".abs-from");
     const toIn = this.headerEl.querySelector<HTMLInputElement>(".abs-to");
     if (fromIn && document.activeElement !== fromIn) fromIn.value = toLocalInput(f);
@@ -708,8 +712,12 @@ export class App {
     }
     const data = [aligned.xs, ...aligned.groups.map((g) => g.values)] as uPlot.AlignedData;
     const shape = aligned.groups.map((g) => g.key).join("\n");
+    // Every refresh refetches the overview, but its data only changes with the filters or new
+    // samples: redrawing 20 series for nothing would cost the frame after each zoom's refetch.
+    const sum = overviewSignature(aligned);
     if (this.overview && (this.overview as unknown as { _shape: string })._shape === shape) {
-      this.overview.setData(data);
+      if ((this.overview as unknown as { _sum: string })._sum !== sum) this.overview.setData(data);
+      (this.overview as unknown as { _sum: string })._sum = sum;
       return;
     }
     this.overview?.destroy();
@@ -741,6 +749,7 @@ export class App {
       this.overviewEl,
     );
     (this.overview as unknown as { _shape: string })._shape = shape;
+    (this.overview as unknown as { _sum: string })._sum = sum;
     new ResizeObserver(() => {
       const w = this.overviewEl.clientWidth;
       if (this.overview && w > 0 && Math.abs(w - this.overview.width) > 2) this.overview.setSize({ width: w, height: 70 });
@@ -782,6 +791,14 @@ export class App {
   }
 }
 
+/// Identifies the overview's data: bucket times and a sum of every value (a new sample or another
+/// container set changes it).
+function overviewSignature(a: import("./series").Aligned): string {
+  let sum = 0;
+  for (const g of a.groups) for (const v of g.values) if (typeof v === "number") sum += v;
+  return `${a.xs.length}:${a.xs[0]}:${a.xs[a.xs.length - 1]}:${sum}`;
+}
+
 /// Runs `fn` once the next frame has been produced: a task posted from requestAnimationFrame runs
 /// after that frame's rendering (including canvas rasterisation).
 export function afterNextFrame(fn: () => void): void {
@@ -791,6 +808,11 @@ export function afterNextFrame(fn: () => void): void {
     ch.port2.postMessage(null);
   });
 }
+
+// The range label's formats (what toLocaleString / toLocaleTimeString print), built once:
+// those build a formatter per call, on every frame of a zoom.
+const kLabelFrom = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+const kLabelTo = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "numeric", second: "numeric" });
 
 function errorText(e: unknown): string {
   if (e instanceof EngineError) return e.status ? `${e.message} (HTTP ${e.status})` : e.message;

@@ -312,6 +312,10 @@ export class Panel {
     this.applyIsolate();
     this.tooltip = el("div", { class: "tooltip", hidden: "" });
     this.markers = el("div", { class: "markers" });
+    this.markers.addEventListener("pointerover", (e) => {
+      const m = e.target as HTMLElement;
+      if (m.classList.contains("event")) this.markerTitle(m);
+    });
     this.eventMarkers = [];
     this.studyMarkers = null;
     this.uplot.over.append(this.markers, this.tooltip);
@@ -336,7 +340,9 @@ export class Panel {
           this.cb.onZoom(min + shift, max + shift);
           return;
         }
-        const at = min + (e.offsetX / plotW) * span;
+        // From clientX: offsetX is relative to the element under the pointer, which can be the
+        // tooltip or a marker rather than the plot.
+        const at = min + ((e.clientX - u.over.getBoundingClientRect().left) / plotW) * span;
         const f = e.deltaY < 0 ? 1 / kWheelZoom : kWheelZoom;
         this.cb.onZoom(at - (at - min) * f, at + (max - at) * f);
       },
@@ -520,15 +526,22 @@ export class Panel {
       m.style.background = kEventColors[top.type] ?? "#888";
     }
     m.dataset.count = count;
-    // The hover text formats a date per event: written only when the marker now stands for
-    // other events.
+    // The hover text formats a date per event (a few hundred markers, thousands of events): it
+    // is written when the pointer reaches the marker (markerTitle), not on every redraw.
     const key = `${b.first}:${b.end}`;
     if (m.dataset.key === key) return;
     m.dataset.key = key;
+    m.removeAttribute("title");
+  }
+
+  /// Writes the hover text of an event marker (before the browser shows its tooltip).
+  private markerTitle(m: HTMLElement): void {
+    if (m.hasAttribute("title") || !m.dataset.key) return;
+    const [first, end] = m.dataset.key.split(":").map(Number);
     const evs = this.events.events;
     const lines: string[] = [];
-    for (let i = b.first; i < Math.min(b.end, b.first + kMarkerTitleLines); i++) lines.push(`${formatTime(evs[i].time_ms)} ${eventText(evs[i])}`);
-    if (b.end - b.first > kMarkerTitleLines) lines.push(`+${b.end - b.first - kMarkerTitleLines} more`);
+    for (let i = first; i < Math.min(end, first + kMarkerTitleLines); i++) lines.push(`${formatTime(evs[i].time_ms)} ${eventText(evs[i])}`);
+    if (end - first > kMarkerTitleLines) lines.push(`+${end - first - kMarkerTitleLines} more`);
     m.title = lines.join("\n");
   }
 
