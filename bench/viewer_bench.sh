@@ -54,14 +54,16 @@ section=$(mktemp)
   echo "\`bash bench/viewer_bench.sh $build --runs $runs\`: medians of $runs runs. Query = one metric"
   echo "(cpu_usage_millicores) x all containers seen in the range, last 1 h / 24 h of the data, at most 2,000"
   echo "buckets with min/max/avg. fgm: engine through HandleApiRequest, JSON included; cold = fresh engine (index"
-  echo "built, no chunk cached; OS page cache warm), warm = same engine again. DuckDB: same files, same buckets"
+  echo "built, no chunk cached; OS page cache warm); warm, cached = the same request again, answered by the"
+  echo "response cache; warm, computed = same engine with the response cache cleared before each run (chunks"
+  echo "cached; rates, buckets and JSON redone: a request not seen before). DuckDB: same files, same buckets"
   echo "(GROUP BY container, bucket), rows fetched to JS; cold = new instance, warm = same connection."
   echo
   echo "Each cell: wall time, then CPU time in parentheses (fgm: the one query thread; DuckDB: its whole"
   echo "process, all threads). On a loaded shared machine wall time mostly measures waiting for a core."
   echo
-  echo "| dataset | files | containers | index cold | 1 h cold | 1 h warm | 24 h cold | 24 h warm | DuckDB 1 h cold / warm | DuckDB 24 h cold / warm | DuckDB / fgm, cold 1 h / 24 h (wall; CPU) | viewer peak RSS |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| dataset | files | containers | index cold | 1 h cold | 1 h warm, cached | 1 h warm, computed | 24 h cold | 24 h warm, cached | 24 h warm, computed | DuckDB 1 h cold / warm | DuckDB 24 h cold / warm | DuckDB / fgm, cold 1 h / 24 h (wall; CPU) | DuckDB warm / fgm warm computed, 1 h / 24 h (wall; CPU) | viewer peak RSS |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for name in realistic24h stress; do
     dir="$data/$name"
     f=$("$bench" --data "$dir" --runs "$runs")
@@ -73,13 +75,19 @@ section=$(mktemp)
       const x = (a, b) => `${(a / b).toFixed(1)}x`;
       console.log(`| ${process.argv[3]} | ${f.files} | ${f.containers} | ${ms(f.index_cold_ms, f.index_cold_cpu_ms)} | ` +
         `${ms(f.ts_1h_cold_ms, f.ts_1h_cold_cpu_ms)} | ${ms(f.ts_1h_warm_ms, f.ts_1h_warm_cpu_ms)} | ` +
+        `${ms(f.ts_1h_compute_ms, f.ts_1h_compute_cpu_ms)} | ` +
         `${ms(f.ts_24h_cold_ms, f.ts_24h_cold_cpu_ms)} | ${ms(f.ts_24h_warm_ms, f.ts_24h_warm_cpu_ms)} | ` +
+        `${ms(f.ts_24h_compute_ms, f.ts_24h_compute_cpu_ms)} | ` +
         `${ms(d.ts_1h_cold_ms, d.ts_1h_cold_cpu_ms)} / ${ms(d.ts_1h_warm_ms, d.ts_1h_warm_cpu_ms)} | ` +
         `${ms(d.ts_24h_cold_ms, d.ts_24h_cold_cpu_ms)} / ${ms(d.ts_24h_warm_ms, d.ts_24h_warm_cpu_ms)} | ` +
         `${x(d.ts_1h_cold_ms, f.ts_1h_cold_ms)} / ${x(d.ts_24h_cold_ms, f.ts_24h_cold_ms)}; ` +
-        `${x(d.ts_1h_cold_cpu_ms, f.ts_1h_cold_cpu_ms)} / ${x(d.ts_24h_cold_cpu_ms, f.ts_24h_cold_cpu_ms)} | ${process.argv[4]} MiB |`);
+        `${x(d.ts_1h_cold_cpu_ms, f.ts_1h_cold_cpu_ms)} / ${x(d.ts_24h_cold_cpu_ms, f.ts_24h_cold_cpu_ms)} | ` +
+        `${x(d.ts_1h_warm_ms, f.ts_1h_compute_ms)} / ${x(d.ts_24h_warm_ms, f.ts_24h_compute_ms)}; ` +
+        `${x(d.ts_1h_warm_cpu_ms, f.ts_1h_compute_cpu_ms)} / ${x(d.ts_24h_warm_cpu_ms, f.ts_24h_compute_cpu_ms)} | ${process.argv[4]} MiB |`);
     ' "$f" "$d" "$name" "$rss"
   done
+  echo
+  echo "Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg)."
 } >"$section"
 cat "$section"
 if [[ -n "$append" ]]; then cat "$section" >>"$append"; fi
