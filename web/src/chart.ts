@@ -200,7 +200,14 @@ export class Panel {
   /// The chart moves at applyWindow, which the app calls once per animation frame.
   setWindow(window: [number, number], gesture = false): void {
     this.target = window;
-    if (gesture) this.gesture = true;
+    if (gesture && !this.gesture) {
+      this.gesture = true;
+      // The crosshair, its 20 hover points and the tooltip would be recomputed and re-laid-out
+      // on every frame under a still pointer: hidden for the gesture; the next pointer move
+      // brings them back.
+      // (Third argument: do not publish to the synced panels; each hides its own.)
+      (this.uplot as { setCursor(o: { left: number; top: number }, fire: boolean, pub: boolean): void } | null)?.setCursor({ left: -10, top: -10 }, true, false);
+    }
   }
 
   /// Draws the window asked for by setWindow (no-op if none).
