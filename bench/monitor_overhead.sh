@@ -21,6 +21,11 @@ WINDOW=60  # s; utime+stime are in 10 ms ticks, so 60 s keeps that rounding unde
 # processes are what make fgm read smaps_rollup (PSS), so its cost can be reported separately.
 BUSY=4
 SLEEPERS=16
+# WAKERS containers (after the busy ones, before the sleepers) hold a bash loop that wakes every
+# 200 ms and goes back to sleep without forking (`read -t 0.2` on a FIFO nobody writes): a few us
+# of CPU per wake-up, so its CPU usage advances every second and fgm's idle-container skip can
+# never apply to it. --wakers N --sleepers 0 is the worst case for that skip.
+WAKERS=0
 BUSY_QUOTA_US=10000  # of a 100000 us period: 4 busy loops cost 0.4 core, not the whole machine
 NETDATA=1
 OUT=""
@@ -31,7 +36,7 @@ NETDATA_READY_TIMEOUT=300  # s; netdata runs cgroup-name.sh once per new cgroup 
 usage() {
   cat <<EOF
 usage: $0 [--counts "10 100 1000"] [--reps 3] [--warmup 15] [--window 60] [--fgm PATH]
-          [--busy 4] [--sleepers 16] [--no-netdata] [--out DIR] [--keep-data] [--nofile N]
+          [--busy 4] [--wakers 0] [--sleepers 16] [--no-netdata] [--out DIR] [--keep-data] [--nofile N]
 Runs, for each N: netdata (if installed and not --no-netdata) plus, per rep, two fgm monitors
 (default and --no-pss) on the same N cgroups, and measures all of them over the same window.
 EOF
@@ -46,6 +51,7 @@ while [[ $# -gt 0 ]]; do
     --fgm) FGM="$2"; shift 2 ;;
     --busy) BUSY="$2"; shift 2 ;;
     --sleepers) SLEEPERS="$2"; shift 2 ;;
+    --wakers) WAKERS="$2"; shift 2 ;;
     --no-netdata) NETDATA=0; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --keep-data) KEEP_DATA=1; shift ;;
@@ -203,12 +209,21 @@ start_in_cgroup() {  # rel, command...: the process writes itself into every hie
 
 start_workloads() {  # n
   local n=$1 i rel
-  for ((i = 0; i < n && i < BUSY + SLEEPERS; i++)); do
+  local fifo=""
+  for ((i = 0; i < n && i < BUSY + WAKERS + SLEEPERS; i++)); do
     rel=$(container_path "$i")
     if ((i < BUSY)); then
       echo 100000 >"$CG/cpu/$rel/cpu.cfs_period_us"
       echo "$BUSY_QUOTA_US" >"$CG/cpu/$rel/cpu.cfs_quota_us"
       start_in_cgroup "$rel" sh -c 'while :; do :; done'
+    elif ((i < BUSY + WAKERS)); then
+      if [[ -z "$fifo" ]]; then
+        fifo="$OUT/wakers.fifo"
+        [[ -p "$fifo" ]] || mkfifo "$fifo"
+      fi
+      # Opened read-write, so the open does not block and read never sees EOF: it times out.
+      start_in_cgroup "$rel" bash -c 'exec 3<>"$1"; while :; do read -r -t 0.2 -u 3 || :; done' \
+        bash "$fifo"
     else
       start_in_cgroup "$rel" sleep 100000
     fi
@@ -326,7 +341,7 @@ log "fgm $("$FGM" --version 2>/dev/null | head -1), nofile ${NOFILE:-$(ulimit -S
   echo "fgm: $FGM ($(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown))"
   echo "netdata: $(dpkg-query -W -f '${Version}' netdata 2>/dev/null || echo none)"
   echo "nofile (fgm): ${NOFILE:-$(ulimit -Sn)}"
-  echo "args: counts=[$COUNTS] reps=$REPS warmup=$WARMUP window=$WINDOW busy=$BUSY sleepers=$SLEEPERS quota_us=$BUSY_QUOTA_US"
+  echo "args: counts=[$COUNTS] reps=$REPS warmup=$WARMUP window=$WINDOW busy=$BUSY wakers=$WAKERS sleepers=$SLEEPERS quota_us=$BUSY_QUOTA_US"
 } >"$OUT/machine.txt"
 
 for N in $COUNTS; do
@@ -349,6 +364,7 @@ for N in $COUNTS; do
     snapshot "$a"
     sleep "$WINDOW"
     snapshot "$b"
+    loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
     for p in "${FGM_PIDS[@]}"; do
       kill -0 "$p" 2>/dev/null || die "fgm $p died during the window (see $OUT/data/*.log)"
       stop_pid "$p" 10
@@ -356,7 +372,8 @@ for N in $COUNTS; do
     FGM_PIDS=()
     node "$REPO/bench/monitor_overhead_report.mjs" rep --n "$N" --rep "$rep" --marker "$MARKER" --name-tag "$NAME_TAG" \
       --snap-a "$a" --snap-b "$b" --pss-dir "$d_pss" --nopss-dir "$d_nopss" \
-      --netdata "$NETDATA" --clk-tck "$CLK_TCK" --procs $((N < BUSY + SLEEPERS ? N : BUSY + SLEEPERS)) \
+      --netdata "$NETDATA" --clk-tck "$CLK_TCK" --procs $((N < BUSY + WAKERS + SLEEPERS ? N : BUSY + WAKERS + SLEEPERS)) \
+      --loadavg "$loadavg" \
       >>"$RESULTS" || die "verification failed for N=$N rep $rep"
     node "$REPO/bench/monitor_overhead_report.mjs" line <(tail -1 "$RESULTS") >&2
     [[ $KEEP_DATA -eq 1 ]] || rm -rf "$d_pss" "$d_nopss"

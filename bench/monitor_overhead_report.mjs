@@ -180,7 +180,8 @@ async function rep() {
       us_per_container_s: n ? (1e6 * s) / (n * windowS) : null,
     };
   };
-  const out = { n, rep: +opt("--rep"), window_s: windowS, from_ms: fromMs, to_ms: toMs, host_busy_frac: hostBusyCores(a, b), fgm: {} };
+  const out = { n, rep: +opt("--rep"), window_s: windowS, from_ms: fromMs, to_ms: toMs, host_busy_frac: hostBusyCores(a, b),
+    loadavg: opt("--loadavg", ""), fgm: {} };
   for (const [label, dir] of [["pss", opt("--pss-dir")], ["nopss", opt("--nopss-dir")]]) {
     const d = procDelta(a, b, `fgm_${label}`);
     if (!d) throw new Error(`fgm_${label}: missing from a snapshot`);
@@ -254,7 +255,7 @@ function line() {
     s += ` | netdata cgroups threads ${f1(nd.cgroups_threads.pct_core, 2)}%, whole ${f1(nd.whole.pct_core, 2)}%, ` +
       `charted ${nd.containers_charted}/${r.n}, full-window ${nd.containers_with_full_window}`;
   }
-  s += ` | host busy ${f1(100 * r.host_busy_frac, 0)}%`;
+  s += ` | host busy ${f1(100 * r.host_busy_frac, 0)}%, load ${r.loadavg || "-"}`;
   process.stdout.write(s + "\n");
 }
 
@@ -319,6 +320,7 @@ function report() {
     }
   }
   out.push("", `Host busy during the windows (all cores, median): ${ns.map((n) => `N=${n} ${f1(100 * med(rows.filter((r) => r.n === n), (r) => r.host_busy_frac), 0)}%`).join(", ")}`);
+  out.push("", `Load average (1/5/15 min) at each window's end: ${ns.map((n) => `N=${n} ${rows.filter((r) => r.n === n).map((r) => r.loadavg || "-").join("; ")}`).join(", ")}`);
   process.stdout.write(out.join("\n") + "\n");
 }
 

@@ -281,6 +281,7 @@ TEST_F(SamplerTest, OomKillEventCarriesTheCounterDelta) {
   auto sampler = Make();
   Tick(*sampler);
   s.oom_kill = 2;
+  s.memory_current -= 50 * kMiB;  // the kill frees the victim's memory (as the kernel does)
   Write(1, s);
   TickResult t2 = Tick(*sampler);
   ASSERT_EQ(t2.events.size(), 1u);
@@ -290,6 +291,7 @@ TEST_F(SamplerTest, OomKillEventCarriesTheCounterDelta) {
   EXPECT_EQ(t2.events[0].relative_path, ContainerPath(1));
   EXPECT_TRUE(Tick(*sampler).events.empty());  // unchanged: no event
   s.oom_kill = 3;
+  s.memory_current -= 10 * kMiB;
   Write(1, s);
   TickResult t4 = Tick(*sampler);
   ASSERT_EQ(t4.events.size(), 1u);
@@ -346,6 +348,8 @@ TEST_F(SamplerTest, ContainerVanishingBetweenScanAndReadIsStoppedSilently) {
   Write(1, CgroupState{});
   SamplerOptions o = Options();
   o.metadata = &metadata;
+  // Every scan lists the pod directory (with inotify, a quiet scan lists nothing to hook into).
+  o.discovery.use_inotify = false;
   auto sampler = Make(std::move(o));
   Tick(*sampler);
   // Remove the container right after discovery lists its pod directory, i.e. after the scan saw
