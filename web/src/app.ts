@@ -785,9 +785,11 @@ export class App {
     this.banner.hidden = true;
   }
 
-  /// For tests/benchmarks: current window and the panel count.
+  /// For tests/benchmarks: current window, the panel count, each panel's drawn window and whether
+  /// any panel is still drawing a gesture's cheap frames.
   debugInfo() {
-    return { window: this.window, dataBounds: this.dataBounds, panels: this.panels.length, query: stateToQuery(this.state) };
+    const views = this.panels.map((p) => p.view.debugInfo());
+    return { window: this.window, dataBounds: this.dataBounds, panels: this.panels.length, query: stateToQuery(this.state), panelWindows: views.map((v) => v.window), gesture: views.some((v) => v.gesture) };
   }
 }
 

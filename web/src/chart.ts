@@ -200,28 +200,38 @@ export class Panel {
   /// The chart moves at applyWindow, which the app calls once per animation frame.
   setWindow(window: [number, number], gesture = false): void {
     this.target = window;
-    if (gesture && !this.gesture) {
-      this.gesture = true;
-      // The crosshair, its 20 hover points and the tooltip would be recomputed and re-laid-out
-      // on every frame under a still pointer: hidden for the gesture; the next pointer move
-      // brings them back.
-      // (Third argument: do not publish to the synced panels; each hides its own.)
-      (this.uplot as { setCursor(o: { left: number; top: number }, fire: boolean, pub: boolean): void } | null)?.setCursor({ left: -10, top: -10 }, true, false);
-    }
+    if (gesture) this.gesture = true;
   }
 
   /// Draws the window asked for by setWindow (no-op if none).
   applyWindow(): void {
     const w = this.target;
+    if (!w) return;
     this.target = null;
-    if (w) this.uplot?.setScale("x", { min: w[0] / 1000, max: w[1] / 1000 });
+    const u = this.uplot;
+    if (!u) return;
+    if (this.gesture && (u.cursor.left ?? -1) >= 0) {
+      // The crosshair, its 20 hover points and the tooltip would be recomputed and re-laid-out
+      // on every frame under a still pointer: hidden for the gesture; the next pointer move
+      // brings them back. Here in the frame, not in the input handler: uPlot may be inside
+      // its own mouseup (drag-zoom). Third argument: not published to the synced panels,
+      // each hides its own.
+      (u as { setCursor(o: { left: number; top: number }, fire: boolean, pub: boolean): void }).setCursor({ left: -10, top: -10 }, true, false);
+    }
+    u.setScale("x", { min: w[0] / 1000, max: w[1] / 1000 });
   }
 
-  /// The gesture is over: redraw at full detail, with the markers' hover text.
+  /// The gesture is over: redraw at full detail, with the event markers.
   settle(): void {
     if (!this.gesture) return;
     this.gesture = false;
     this.uplot?.redraw(true);
+  }
+
+  /// For tests: the drawn x window in ms and whether a gesture is in progress.
+  debugInfo(): { window: [number, number] | null; gesture: boolean } {
+    const x = this.uplot?.scales.x;
+    return { window: x && x.min !== undefined && x.max !== undefined ? [x.min * 1000, x.max * 1000] : null, gesture: this.gesture };
   }
 
   /// The window the next frame shows (a pending setWindow, else the drawn one), in ms.

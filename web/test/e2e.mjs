@@ -189,6 +189,18 @@ async function main() {
   await waitRefresh(page);
   const out = await windowOf(page);
   assert.ok(out[1] - out[0] > wheeled[1] - wheeled[0], "wheel down zooms out");
+  // Sideways wheel pans: same span, later window.
+  await page.mouse.wheel(120, 0);
+  await waitRefresh(page);
+  const panned = await windowOf(page);
+  assert.ok(Math.abs(panned[1] - panned[0] - (out[1] - out[0])) < 2000 && panned[0] > out[0] + 1000, `sideways wheel pans (${out} -> ${panned})`);
+  // Once a gesture settles, every panel is back at full detail and draws the app's window.
+  const dbg = await page.evaluate(() => window.__fgm.app.debugInfo());
+  assert.equal(dbg.gesture, false, "no panel is still drawing a gesture's decimated frames");
+  for (const pw of dbg.panelWindows) {
+    if (pw) assert.ok(Math.abs(pw[0] - dbg.window[0]) < 1000 && Math.abs(pw[1] - dbg.window[1]) < 1000, `panel window ${pw} = app window ${dbg.window}`);
+  }
+  assert.ok(await page.evaluate(() => window.__fgm.timings.settles > 0), "the wheel gesture settled");
   await page.mouse.dblclick(ob.x + ob.width / 2, ob.y + ob.height / 2);
   await waitRefresh(page);
   assert.doesNotMatch(page.url(), /from=/, "double click returns to the relative range");
