@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <system_error>
@@ -40,6 +41,10 @@ namespace {
 // files, so time-range reads of the export prune as well as reads of the dataset do.
 constexpr int64_t kRowGroupRows = int64_t{128} << 10;
 constexpr int64_t kPageRows = int64_t{16} << 10;
+// Smallest row group cut at a container boundary: each row group costs ~5 KB of footer and page
+// index for 60 columns, so containers with fewer rows (crash loops, churn) share one; a page's
+// worth keeps that overhead under a few percent.
+constexpr uint64_t kMinRowGroupRows = uint64_t{16} << 10;
 // NAME.parquet is written once and shared: ZSTD 9 is ~15% smaller than the store's level 3 and
 // still writes a 24 h x 20 containers export in seconds.
 constexpr int kParquetZstdLevel = 9;
@@ -220,6 +225,92 @@ class TempFile {
   std::string path_;
 };
 
+// One input row group that overlaps the range.
+struct Work {
+  const InputFile* file;
+  int rg;
+};
+
+// Rows [begin, end) of work[work] that belong to one container instance.
+struct Segment {
+  size_t work;
+  int64_t begin;
+  int64_t end;
+};
+
+// The segments of each container instance, by a key that sorts as the store sorts rows
+// (container_id, cgroup inode, cgroup_path; store/row.h), each instance's segments in input
+// order (files oldest first, so time order).
+using InstanceSegments = std::map<std::string, std::vector<Segment>>;
+
+// Reads the identity columns of every row group in `work` and splits each into runs of one
+// instance. The store writes an instance's rows of one file contiguously, so there are a few
+// runs per row group; a file that interleaves instances still exports correctly, only with more,
+// smaller segments.
+Result<InstanceSegments> FindInstanceSegments(const std::vector<Work>& work,
+                                              const ProgressFn& progress) {
+  InstanceSegments out;
+  ColumnBatch ids, inodes, paths;
+  parquet::ColumnReadBuffers buffers;
+  for (size_t wi = 0; wi < work.size(); ++wi) {
+    const FileReader& reader = *work[wi].file->reader;
+    const int rg = work[wi].rg;
+    const size_t n = static_cast<size_t>(reader.row_group_num_rows(rg));
+    auto read = [&](std::string_view name, parquet::PhysicalType type,
+                    ColumnBatch* b) -> Result<std::vector<int64_t>> {
+      int col = reader.schema().FindColumn(name);
+      std::vector<int64_t> dense(n, -1);  // value index of each row, -1 for null
+      if (col < 0) return dense;
+      if (reader.schema().columns[col].type != type) {
+        return UnsupportedError(work[wi].file->path + ": column " + std::string(name) +
+                                " has an unexpected type");
+      }
+      FGM_RETURN_IF_ERROR(
+          reader.ReadColumnChunk(rg, col, b, &buffers)
+              .WithContext(work[wi].file->path + " row group " + std::to_string(rg)));
+      int64_t next = 0;
+      for (size_t r = 0; r < n && r < b->num_rows; ++r) dense[r] = b->IsNull(r) ? -1 : next++;
+      return dense;
+    };
+    FGM_ASSIGN_OR_RETURN(std::vector<int64_t> id_at,
+                         read("container_id", parquet::PhysicalType::kByteArray, &ids));
+    FGM_ASSIGN_OR_RETURN(std::vector<int64_t> inode_at,
+                         read("cgroup_inode", parquet::PhysicalType::kInt64, &inodes));
+    FGM_ASSIGN_OR_RETURN(std::vector<int64_t> path_at,
+                         read("cgroup_path", parquet::PhysicalType::kByteArray, &paths));
+    auto id = [&](size_t r) {
+      return id_at[r] < 0 ? std::string_view() : ids.bytes[static_cast<size_t>(id_at[r])];
+    };
+    auto path = [&](size_t r) {
+      return path_at[r] < 0 ? std::string_view() : paths.bytes[static_cast<size_t>(path_at[r])];
+    };
+    auto inode = [&](size_t r) -> std::optional<int64_t> {
+      if (inode_at[r] < 0) return std::nullopt;
+      return inodes.int64s[static_cast<size_t>(inode_at[r])];
+    };
+    size_t begin = 0;
+    for (size_t r = 1; r <= n; ++r) {
+      if (r < n && id(r) == id(begin) && inode(r) == inode(begin) && path(r) == path(begin)) {
+        continue;
+      }
+      // Key: fixed-width inode so keys sort numerically; rows without an inode (the monitor's
+      // own rows) sort first within their id, as in the store.
+      char inode_text[24] = "";
+      if (auto i = inode(begin))
+        std::snprintf(inode_text, sizeof inode_text, "%020lld", static_cast<long long>(*i));
+      std::string key;
+      key.append(id(begin)).push_back('\0');
+      key.append(inode_text).push_back('\0');
+      key.append(path(begin));
+      out[key].push_back(
+          {.work = wi, .begin = static_cast<int64_t>(begin), .end = static_cast<int64_t>(r)});
+      begin = r;
+    }
+    if (progress) progress("order", static_cast<double>(wi + 1) / work.size());
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& DefaultMetrics() {
@@ -392,10 +483,6 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
   RowFilter filter(std::move(filter_spec));
 
   // Which row groups to read, which columns are entirely null there (dropped), and the estimate.
-  struct Work {
-    InputFile* file;
-    int rg;
-  };
   std::vector<Work> work;
   std::vector<bool> has_values(store::kNumColumns, false);
   double estimate = 0;
@@ -483,7 +570,17 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
                              OutputWriterOptions(parquet::CompressionCodec::kUncompressed, 0)));
   }
 
-  // Stream.
+  // Row order: one container instance after the other, each instance's rows in time order, and a
+  // row group boundary after each container (small ones grouped, see kMinRowGroupRows). The store's
+  // hourly files are sorted by instance within the hour (store/row.h), so a straight copy would
+  // give every exported row group a slice of every container; with one container per row group the
+  // viewer's index reads container_id and the labels from the row-group statistics without decoding
+  // a page, and a chart of one container reads only its row groups (docs/export.md). Pass 1 reads
+  // the three identity columns of each row group to find its instance runs; pass 2 copies the runs
+  // of one instance from every hour (ReadColumnRanges decodes only the pages under a run), so
+  // memory stays at one run's columns plus the writers' row group.
+  FGM_ASSIGN_OR_RETURN(InstanceSegments instances, FindInstanceSegments(work, progress));
+
   std::unordered_set<std::string> containers_seen;
   std::vector<ColumnBatch> in_batches(out_cols.size());
   std::vector<ColumnBatch> out_batches(out_cols.size());
@@ -492,41 +589,55 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
   uint64_t rows_done = 0;
   const int kind_col = store::Col("kind");
   const int container_col = store::Col("container_id");
-  for (const Work& w : work) {
-    const FileReader& reader = *w.file->reader;
-    int64_t n = reader.row_group_num_rows(w.rg);
-    // Read the columns the filter needs, then the rest only if some row is selected.
-    std::vector<int> in_index(out_cols.size(), -1);
+  std::vector<std::vector<int>> in_index_of_work(work.size());
+  for (size_t wi = 0; wi < work.size(); ++wi) {
+    const FileReader& reader = *work[wi].file->reader;
+    std::vector<int>& in_index = in_index_of_work[wi];
+    in_index.assign(out_cols.size(), -1);
     for (size_t i = 0; i < out_cols.size(); ++i) {
       const parquet::ColumnSpec& want = full.columns[out_cols[i]];
       int in = reader.schema().FindColumn(want.name);
       if (in >= 0 && reader.schema().columns[in].type != want.type) {
-        return UnsupportedError(w.file->path + ": column " + want.name + " has an unexpected type");
+        return UnsupportedError(work[wi].file->path + ": column " + want.name +
+                                " has an unexpected type");
       }
       in_index[i] = in;
     }
-    auto read = [&](size_t i) -> Status {
-      ColumnBatch& b = in_batches[i];
-      if (in_index[i] < 0) {
-        b.Clear();
-        b.type = full.columns[out_cols[i]].type;
-        for (int64_t r = 0; r < n; ++r) b.AppendNull();
-        return OkStatus();
+  }
+  uint64_t rows_at_last_cut = 0;
+  for (const auto& [instance, segments] : instances) {
+    bool wrote = false;
+    for (const Segment& seg : segments) {
+      const Work& w = work[seg.work];
+      const FileReader& reader = *w.file->reader;
+      const std::vector<int>& in_index = in_index_of_work[seg.work];
+      int64_t n = seg.end - seg.begin;
+      parquet::RowRanges ranges{{seg.begin, n}};
+      // Read the columns the filter needs, then the rest only if some row is selected.
+      auto read = [&](size_t i) -> Status {
+        ColumnBatch& b = in_batches[i];
+        if (in_index[i] < 0) {
+          b.Clear();
+          b.type = full.columns[out_cols[i]].type;
+          for (int64_t r = 0; r < n; ++r) b.AppendNull();
+          return OkStatus();
+        }
+        return reader.ReadColumnRanges(w.rg, in_index[i], ranges, &b, &buffers)
+            .WithContext(w.file->path + " row group " + std::to_string(w.rg));
+      };
+      std::vector<bool> loaded(out_cols.size(), false);
+      RowFilterInputs fin;
+      for (size_t i = 0; i < out_cols.size(); ++i) {
+        const ColumnBatch** slot = filter.SlotFor(out_cols[i], &fin);
+        if (slot == nullptr) continue;
+        FGM_RETURN_IF_ERROR(read(i));
+        loaded[i] = true;
+        *slot = &in_batches[i];
       }
-      return reader.ReadColumnChunk(w.rg, in_index[i], &b, &buffers)
-          .WithContext(w.file->path + " row group " + std::to_string(w.rg));
-    };
-    std::vector<bool> loaded(out_cols.size(), false);
-    RowFilterInputs fin;
-    for (size_t i = 0; i < out_cols.size(); ++i) {
-      const ColumnBatch** slot = filter.SlotFor(out_cols[i], &fin);
-      if (slot == nullptr) continue;
-      FGM_RETURN_IF_ERROR(read(i));
-      loaded[i] = true;
-      *slot = &in_batches[i];
-    }
-    FGM_RETURN_IF_ERROR(filter.Select(fin, static_cast<size_t>(n), &selected));
-    if (!selected.empty()) {
+      FGM_RETURN_IF_ERROR(filter.Select(fin, static_cast<size_t>(n), &selected));
+      rows_done += static_cast<uint64_t>(n);
+      if (progress) progress("read", static_cast<double>(rows_done) / total_rows);
+      if (selected.empty()) continue;
       for (size_t i = 0; i < out_cols.size(); ++i) {
         if (!loaded[i]) FGM_RETURN_IF_ERROR(read(i));
         out_batches[i].Clear();
@@ -552,9 +663,22 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
         }
       }
       summary.rows += selected.size();
+      wrote = true;
     }
-    rows_done += n;
-    if (progress) progress("read", static_cast<double>(rows_done) / total_rows);
+    if (!wrote) continue;
+    // Cut the row group where the next instance is another container's, unless the group is
+    // still small (a crash-looping container has hundreds of few-row instances, and churn makes
+    // short-lived containers): those share a row group with their neighbours.
+    std::string_view container = std::string_view(instance).substr(0, instance.find('\0'));
+    auto next = instances.upper_bound(instance);
+    bool same_container_next =
+        next != instances.end() &&
+        std::string_view(next->first).substr(0, next->first.find('\0')) == container;
+    if (!same_container_next && summary.rows - rows_at_last_cut >= kMinRowGroupRows) {
+      if (parquet_writer) FGM_RETURN_IF_ERROR(parquet_writer->FlushRowGroup());
+      if (html_writer) FGM_RETURN_IF_ERROR(html_writer->FlushRowGroup());
+      rows_at_last_cut = summary.rows;
+    }
   }
   if (summary.rows == 0) {
     return NotFoundError("no rows match the filters in the requested range");
