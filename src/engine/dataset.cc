@@ -199,11 +199,26 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t
       file->has_sub_rows = true;
     }
     if (inode_col < 0 || !ChunkHasValues(*reader, rg, inode_col)) continue;
-    FGM_RETURN_IF_ERROR(reader->ReadColumnChunk(rg, inode_col, &inodes, &buffers));
-    // Runs of equal non-null inode.
     std::vector<RowRun> runs;
+    // One instance fills the row group (exports write one container per row group): its run and
+    // its first/last time come from the statistics, without a page read.
+    std::optional<std::pair<int64_t, int64_t>> run_times;
+    {
+      const int64_t n = reader->row_group_num_rows(rg);
+      auto inode_stats = reader->ChunkStatistics(rg, inode_col);
+      auto time_stats = reader->ChunkStatistics(rg, time_col);
+      if (inode_stats.ok() && inode_stats->has_min_max() && inode_stats->null_count &&
+          *inode_stats->null_count == 0 && inode_stats->min->i == inode_stats->max->i &&
+          time_stats.ok() && time_stats->has_min_max() && time_stats->null_count &&
+          *time_stats->null_count == 0) {
+        runs.push_back({.row_group = rg, .begin = 0, .end = n, .inode = inode_stats->min->i});
+        run_times = {time_stats->min->i, time_stats->max->i};
+      }
+    }
+    if (!run_times) FGM_RETURN_IF_ERROR(reader->ReadColumnChunk(rg, inode_col, &inodes, &buffers));
+    // Runs of equal non-null inode.
     size_t vi = 0;
-    for (size_t r = 0; r < inodes.num_rows; ++r) {
+    for (size_t r = 0; !run_times && r < inodes.num_rows; ++r) {
       if (inodes.IsNull(r)) continue;
       int64_t inode = inodes.int64s[vi++];
       if (!runs.empty() && runs.back().end == static_cast<int64_t>(r) &&
@@ -231,9 +246,13 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t
     auto pos_of = [&](int64_t row) {
       return static_cast<size_t>(std::lower_bound(rows.begin(), rows.end(), row) - rows.begin());
     };
-    FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, time_col, ranges, &times, &buffers));
-    std::vector<int64_t> time_idx = DenseIndex(times);
+    std::vector<int64_t> time_idx;
+    if (!run_times) {
+      FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, time_col, ranges, &times, &buffers));
+      time_idx = DenseIndex(times);
+    }
     auto time_at = [&](int64_t row) -> int64_t {
+      if (run_times) return row == 0 ? run_times->first : run_times->second;
       int64_t i = time_idx[pos_of(row)];
       return i < 0 ? 0 : times.int64s[static_cast<size_t>(i)];
     };
