@@ -8,6 +8,7 @@
 #include <bitset>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -99,12 +100,37 @@ class RowBuffer {
   // (process, event, monitor, device and other-version columns), and at 1,000 containers the
   // segment buffer is most of the daemon's memory. Row r's value is at index
   // rank[r / 64] + popcount(present bits of its word below r).
+  //
+  // Values live in fixed-size blocks rather than in vectors that double: a doubling vector holds
+  // up to 2x its values (1.5x on average) plus, while it grows, the old copy, and the freed
+  // halves fragment the heap. Blocks of 1024 values waste at most one partial block per column.
+  template <typename T>
+  class Blocks {
+   public:
+    void push_back(T v) {
+      if ((size_ & kMask) == 0) blocks_.push_back(std::make_unique_for_overwrite<T[]>(kBlock));
+      blocks_.back()[size_ & kMask] = v;
+      ++size_;
+    }
+    const T& operator[](size_t i) const { return blocks_[i >> kShift][i & kMask]; }
+    size_t size() const { return size_; }
+    size_t capacity() const { return blocks_.size() * kBlock; }
+
+   private:
+    // 1024 values (4-8 KiB): per-column slack stays under ~1 MiB for the ~115 columns, and the
+    // blocks are small enough to be reused from the heap's free lists by the next buffer.
+    static constexpr size_t kShift = 10;
+    static constexpr size_t kBlock = size_t{1} << kShift;
+    static constexpr size_t kMask = kBlock - 1;
+    std::vector<std::unique_ptr<T[]>> blocks_;
+    size_t size_ = 0;
+  };
   struct Column {
     std::vector<uint64_t> present;  // one bit a row
     std::vector<uint32_t> rank;     // present rows before each 64-row word
-    std::vector<int64_t> ints;      // INT64 values
-    std::vector<uint32_t> ids;      // BYTE_ARRAY values: interned string ids
-    std::vector<double> doubles;    // DOUBLE values
+    Blocks<int64_t> ints;           // INT64 values
+    Blocks<uint32_t> ids;           // BYTE_ARRAY values: interned string ids
+    Blocks<double> doubles;         // DOUBLE values
     uint32_t count = 0;             // present rows
 
     bool Has(size_t r) const { return (present[r >> 6] >> (r & 63)) & 1; }
