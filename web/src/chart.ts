@@ -6,7 +6,7 @@ import uPlot from "uplot";
 
 import { minMaxPath } from "./decimate";
 import type { EventInfo, MetricInfo, StudyResponse } from "./engine";
-import { type EventBucket, EventIndex, severity } from "./event_index";
+import { type EventBucket, EventIndex } from "./event_index";
 import { type Aligned, groupStats } from "./series";
 import { axisIncrements, formatDuration, formatTicks, formatValue, unitLabel } from "./units";
 import { el } from "./dom";
@@ -64,12 +64,11 @@ const kMarkerBucketPx = 8;
 // Event lines listed in a shared marker's hover text before "+N more".
 const kMarkerTitleLines = 8;
 
-export { severity };
 // Colours of the severities (event_index.ts), for one stroke per colour.
 const kSeverityColors = ["started", "stopped", "exit", "restart", "oom_kill"].map((t) => kEventColors[t]);
 // While a zoom/pan gesture is in progress, series are drawn as min/max per this many device
-// pixels: a quarter of the segments of a one-point-per-pixel line, spikes kept; full detail
-// comes back when the gesture settles.
+// pixels: at most two points per 3 px where a full-detail line has up to one per pixel, spikes
+// kept; full detail comes back when the gesture settles.
 const kGestureBucketPx = 3;
 // uPlot's own path builder, for every frame that is not part of a gesture.
 const kLinearPaths = uPlot.paths.linear!();
@@ -103,7 +102,7 @@ export class Panel {
   /// Hover markers of the events, reused from frame to frame (only their position changes).
   private eventMarkers: HTMLElement[] = [];
   private studyMarkers: HTMLElement | null = null;
-  /// A zoom/pan gesture is in progress: draw cheaply (decimated series, markers without text).
+  /// A zoom/pan gesture is in progress: draw cheaply (decimated series, no event dots or crosshair).
   private gesture = false;
   /// The window asked for last; uPlot gets it at the next applyWindow (one per frame).
   private target: [number, number] | null = null;
@@ -488,8 +487,8 @@ export class Panel {
   /// DOM markers on top of the canvas lines: hover text for events, labels for study results.
   /// Events within kMarkerBucketPx share one marker (the most severe type, all texts in its title),
   /// so the DOM stays small however many events the range holds; the marker elements are reused.
-  /// Widths come from
-  /// uPlot's bbox: reading clientWidth here would force a layout per panel per frame.
+  /// Widths come from uPlot's bbox: reading clientWidth here would force a layout per panel per
+  /// frame.
   private placeMarkers(u: uPlot): void {
     const d = this.data;
     if (!this.markers || !d) return;
