@@ -41,10 +41,6 @@ namespace {
 // files, so time-range reads of the export prune as well as reads of the dataset do.
 constexpr int64_t kRowGroupRows = int64_t{128} << 10;
 constexpr int64_t kPageRows = int64_t{16} << 10;
-// Smallest row group cut at a container boundary: each row group costs ~5 KB of footer and page
-// index for 60 columns, so containers with fewer rows (crash loops, churn) share one; a page's
-// worth keeps that overhead under a few percent.
-constexpr uint64_t kMinRowGroupRows = uint64_t{16} << 10;
 // NAME.parquet is written once and shared: ZSTD 9 is ~15% smaller than the store's level 3 and
 // still writes a 24 h x 20 containers export in seconds.
 constexpr int kParquetZstdLevel = 9;
@@ -242,6 +238,9 @@ struct Segment {
 // (container_id, cgroup inode, cgroup_path; store/row.h), each instance's segments in input
 // order (files oldest first, so time order).
 using InstanceSegments = std::map<std::string, std::vector<Segment>>;
+
+// The container_id part of an InstanceSegments key.
+std::string_view ContainerOfInstance(std::string_view key) { return key.substr(0, key.find('\0')); }
 
 // Reads the identity columns of every row group in `work` and splits each into runs of one
 // instance. The store writes an instance's rows of one file contiguously, so there are a few
@@ -571,7 +570,7 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
   }
 
   // Row order: one container instance after the other, each instance's rows in time order, and a
-  // row group boundary after each container (small ones grouped, see kMinRowGroupRows). The store's
+  // row group boundary after each container. The store's
   // hourly files are sorted by instance within the hour (store/row.h), so a straight copy would
   // give every exported row group a slice of every container; with one container per row group the
   // viewer's index reads container_id and the labels from the row-group statistics without decoding
@@ -604,8 +603,20 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
       in_index[i] = in;
     }
   }
-  uint64_t rows_at_last_cut = 0;
+  // The container of the rows buffered in the writers' current row group (none: nothing buffered).
+  std::optional<std::string> group_container;
   for (const auto& [instance, segments] : instances) {
+    // Cut the row group where another container's rows begin, however small the group: a row
+    // group shared by containers (churn leaves many that lived minutes) makes the viewer's index
+    // decode whole label pages to read one value per instance, which cost more than the rest of
+    // opening the 24 h page; a row group per container costs ~5 KB of footer (+2% on 24 h x 20,
+    // docs/benchmarks.md). Instances of one container (restarts) share its row groups: the
+    // labels stay constant, only the inode varies.
+    if (group_container && *group_container != ContainerOfInstance(instance)) {
+      if (parquet_writer) FGM_RETURN_IF_ERROR(parquet_writer->FlushRowGroup());
+      if (html_writer) FGM_RETURN_IF_ERROR(html_writer->FlushRowGroup());
+      group_container.reset();
+    }
     bool wrote = false;
     for (const Segment& seg : segments) {
       const Work& w = work[seg.work];
@@ -665,20 +676,7 @@ Result<ExportSummary> ExportDataset(const ExportOptions& options, const Progress
       summary.rows += selected.size();
       wrote = true;
     }
-    if (!wrote) continue;
-    // Cut the row group where the next instance is another container's, unless the group is
-    // still small (a crash-looping container has hundreds of few-row instances, and churn makes
-    // short-lived containers): those share a row group with their neighbours.
-    std::string_view container = std::string_view(instance).substr(0, instance.find('\0'));
-    auto next = instances.upper_bound(instance);
-    bool same_container_next =
-        next != instances.end() &&
-        std::string_view(next->first).substr(0, next->first.find('\0')) == container;
-    if (!same_container_next && summary.rows - rows_at_last_cut >= kMinRowGroupRows) {
-      if (parquet_writer) FGM_RETURN_IF_ERROR(parquet_writer->FlushRowGroup());
-      if (html_writer) FGM_RETURN_IF_ERROR(html_writer->FlushRowGroup());
-      rows_at_last_cut = summary.rows;
-    }
+    if (wrote) group_container = std::string(ContainerOfInstance(instance));
   }
   if (summary.rows == 0) {
     return NotFoundError("no rows match the filters in the requested range");
