@@ -5,7 +5,8 @@
 // handling, sum device/process rows per container, and downsample to per-bucket min/max/avg with
 // explicit gaps. Decoded column chunks live in a byte-bounded LRU cache keyed by the file's
 // version id (path + size + mtime), so a replaced or removed file can never be served stale; the
-// live (journal) part is never cached.
+// live (journal) part is never cached. Whole API answers are kept one level up, in the
+// ResponseCache that HandleApiRequest (api.h) consults, per index generation.
 //
 //   Engine engine({.roots = {"/data/fgm"}});
 //   engine.Refresh();
