@@ -495,7 +495,10 @@ async function checkPanels(page, name, unitOf) {
   for (const [i, p] of panels.entries()) {
     if (p.empty) continue;
     const ink = await countInk(page, `.panel:nth-child(${i + 1}) .plot`);
-    assert.ok(ink > kMinInk, `${name}: panel ${p.metric} has a drawn plot (${ink} coloured pixels)`);
+    if (!(ink > kMinInk)) {
+      const info = await page.evaluate(() => JSON.stringify(window.__fgm.app.debugInfo()));
+      assert.fail(`${name}: panel ${i + 1} (${p.metric}) has a drawn plot (${ink} coloured pixels); app: ${info}`);
+    }
     const re = kUnitSuffix[unitOf.get(p.metric)];
     const ticks = p.ticks.split("|").filter(Boolean);
     assert.ok(ticks.length >= 2, `${name}: panel ${p.metric} has y-axis labels`);
