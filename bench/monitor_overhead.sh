@@ -37,6 +37,7 @@ usage() {
   cat <<EOF
 usage: $0 [--counts "10 100 1000"] [--reps 3] [--warmup 15] [--window 60] [--fgm PATH]
           [--busy 4] [--wakers 0] [--sleepers 16] [--no-netdata] [--out DIR] [--keep-data] [--nofile N]
+          [--netdata-timeout 300]
 Runs, for each N: netdata (if installed and not --no-netdata) plus, per rep, two fgm monitors
 (default and --no-pss) on the same N cgroups, and measures all of them over the same window.
 EOF
@@ -56,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2 ;;
     --keep-data) KEEP_DATA=1; shift ;;
     --nofile) NOFILE="$2"; shift 2 ;;
+    --netdata-timeout) NETDATA_READY_TIMEOUT="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
