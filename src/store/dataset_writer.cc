@@ -525,9 +525,11 @@ void DatasetWriter::WorkerLoop() {
         seg = PendingSegment();  // the rows are freed here (the queue held the other reference)
         wake_.notify_all();
         lock.unlock();
-        // The segment's buffers were freed in this thread's malloc arena, where glibc keeps them
-        // (fragmented around live blocks) instead of returning them to the kernel: give the free
-        // pages back once per segment (a few ms every ~30 s at 1,000 containers).
+        // glibc keeps freed memory in its arenas (the segment's rows in the sampler's, the
+        // encoder's buffers in this thread's), fragmented around live blocks, instead of returning
+        // it to the kernel; malloc_trim gives every arena's free pages back. Once per segment it
+        // costs nothing measurable next to writing the segment (docs/benchmarks.md, "Monitor
+        // memory").
         ::malloc_trim(0);
         lock.lock();
         continue;
