@@ -63,11 +63,13 @@ if (args.includes("--browser")) {
       rows.push(await p.evaluate(() => ({
         dcl: performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd,
         ready: performance.getEntriesByName("fgm-engine-ready")[0]?.startTime,
+        bytes: performance.getEntriesByName("fgm-engine-bytes")[0]?.startTime,
+        inst: performance.getEntriesByName("fgm-engine-instantiated")[0]?.startTime,
         first: window.__fgm.timings.navigationToFirstChartMs,
       })));
     }
     const col = (k) => Math.round(median(rows.map((r) => r[k])));
-    console.log(JSON.stringify({ runs: rows.map((r) => Math.round(r.first)), median_dcl_ms: col("dcl"), median_ready_ms: col("ready"), median_first_chart_ms: col("first") }));
+    console.log(JSON.stringify({ runs: rows.map((r) => Math.round(r.first)), median_dcl_ms: col("dcl"), median_decoded_ms: col("bytes"), median_instantiated_ms: col("inst"), median_ready_ms: col("ready"), median_first_chart_ms: col("first") }));
   } finally {
     await browser.close();
   }
