@@ -3,7 +3,9 @@
 // the host's layout (v2, v1, or hybrid: v1 controllers plus a controller-less cgroup2 for PSI).
 // It holds one O_DIRECTORY fd per hierarchy the cgroup lives in, opens each file once with openat
 // and re-reads it with pread at offset 0 every tick (see CgroupReaderOptions::keep_files_open for
-// the measurement behind that and the fd budget that bounds it). The sampler builds on it: one
+// the measurement behind that and the fd budget that bounds it). Limits are re-read every 10
+// reads and an idle container's per-tick files only when its CPU or memory usage moved
+// (CgroupReaderOptions::slow_file_every, idle_full_read_every). The sampler builds on it: one
 // reader per container, Read() once per tick, deltas only while inode() holds.
 //
 //   FGM_ASSIGN_OR_RETURN(CgroupLayout layout, DetectCgroupLayout(host_root));
