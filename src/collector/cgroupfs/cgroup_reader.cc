@@ -23,6 +23,42 @@ using Hierarchy = CgroupReader::Hierarchy;
 std::atomic<size_t> g_kept_fds{0};
 std::atomic<size_t> g_dir_fds{0};
 
+// Every reader on a thread preads into this one buffer and keeps only the bytes it needs (see
+// KeepText). A buffer per reader or per file would pin PreadWhole's 4 KiB minimum (or the largest
+// read ever) for each of the ~14,000 files 1,000 containers keep: ~108 MB of a 152 MB heap.
+// thread_local because a reader is used by one thread at a time but readers may be spread over
+// threads; the text read is consumed before the next read on the same thread.
+std::string& ReadScratch() {
+  thread_local std::string scratch;
+  return scratch;
+}
+
+// Past this the scratch buffer is released after a read instead of kept: only a cgroup.procs of
+// ~100,000 processes gets there, and pinning up to kMaxCgroupFileBytes per thread for a rare
+// giant file costs more than growing it again when one is read.
+constexpr size_t kMaxRetainedScratchBytes = 1u << 20;
+
+void ReleaseScratchIfHuge() {
+  std::string& scratch = ReadScratch();
+  if (scratch.capacity() > kMaxRetainedScratchBytes) std::string().swap(scratch);
+}
+
+// Bytes of unused capacity a kept text may carry and still be reused in place: counters grow by a
+// digit now and then, and reusing a slightly larger allocation avoids a malloc/free per file per
+// tick, while 64 bytes is small next to the texts themselves (one cache line).
+constexpr size_t kKeptTextSlackBytes = 64;
+
+// Stores `text` in `*kept` with a capacity close to its size (short texts stay in the string's
+// inline buffer and cost no heap at all), so what a reader keeps is what the files hold.
+void KeepText(std::string* kept, std::string_view text) {
+  if (text.size() <= kept->capacity() && kept->capacity() - text.size() <= kKeptTextSlackBytes) {
+    kept->assign(text);  // fits: no allocation
+    return;
+  }
+  std::string exact(text);  // the constructor allocates exactly text.size()
+  kept->swap(exact);
+}
+
 // Values gathered from v1 files that only make sense together; combined in Finish().
 struct V1Pending {
   std::optional<Limit> cfs_quota;
@@ -561,7 +597,7 @@ Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
   FileState& state = files_[file_index];
   ++last_read_stats_.files_read;
   if (state.fd.valid()) {
-    Status s = PreadWhole(state.fd.get(), &buf_);
+    Status s = PreadWhole(state.fd.get(), &ReadScratch());
     if (s.ok()) return s;
     state.fd.Reset();  // ENODEV (removed) or an error: reopen next time
     return s.WithContext(name);
@@ -569,7 +605,7 @@ Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
   int fd = ::openat(dir_fd(h), name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoError(std::string("open ") + name, errno);
   ScopedFd owned(fd);
-  Status s = PreadWhole(fd, &buf_);
+  Status s = PreadWhole(fd, &ReadScratch());
   // A slow file is opened once per slow_file_every reads: keeping its fd would cost a kept fd
   // (and a seq_file page) to save one openat a period, and the fd cap is better spent on the
   // files read every tick.
@@ -594,8 +630,9 @@ int CgroupReader::ProbeSentinel(size_t i) {
   FileState& state = files_[i];
   if (dir_fd(spec.hierarchy) < 0 || state.skip || state.absent_until_read > reads_) return -1;
   if (!ReadOne(i, spec.hierarchy, spec.name).ok()) return -1;
-  const bool same = state.cached_valid && buf_ == state.cached;
-  state.cached.swap(buf_);  // no copy: buf_ takes the old text's capacity
+  const std::string& text = ReadScratch();
+  const bool same = state.cached_valid && text == state.cached;
+  if (!same) KeepText(&state.cached, text);
   state.cached_valid = true;
   state.read_at = reads_;
   return same ? 1 : 0;
@@ -684,13 +721,13 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
             reads_ + (reads_ == 1 ? 1 + static_cast<int64_t>(inode_ % slow_every) : slow_every);
       }
       if (slow || every > 1) {
-        state.cached.swap(buf_);  // keep the text; buf_ takes the old one's capacity
+        KeepText(&state.cached, ReadScratch());
         state.cached_valid = true;
         state.read_at = reads_;
       }
     }
     const std::string_view text =
-        (use_cached || slow || every > 1) ? std::string_view(state.cached) : std::string_view(buf_);
+        (use_cached || slow || every > 1) ? std::string_view(state.cached) : ReadScratch();
     Status parsed = spec.apply(text, ctx);
     if (!parsed.ok()) {
       state.cached_valid = false;  // read it again next tick
@@ -719,10 +756,18 @@ Result<CgroupSnapshot> CgroupReader::Read() {
 }
 
 Result<std::vector<int32_t>> CgroupReader::ReadPids() {
-  Status s = ReadFileAt(dir_fd(primary_), "cgroup.procs", &buf_, EofRule::kReadUntilZero);
-  if (s.code() == StatusCode::kNotFound) return NotFoundError(primary_dir_ + ": cgroup removed");
-  if (!s.ok()) return s.WithContext(primary_dir_);
-  Result<std::vector<int32_t>> pids = ParseCgroupProcs(buf_);
+  std::string& scratch = ReadScratch();
+  Status s = ReadFileAt(dir_fd(primary_), "cgroup.procs", &scratch, EofRule::kReadUntilZero);
+  if (s.code() == StatusCode::kNotFound) {
+    ReleaseScratchIfHuge();
+    return NotFoundError(primary_dir_ + ": cgroup removed");
+  }
+  if (!s.ok()) {
+    ReleaseScratchIfHuge();
+    return s.WithContext(primary_dir_);
+  }
+  Result<std::vector<int32_t>> pids = ParseCgroupProcs(scratch);
+  ReleaseScratchIfHuge();
   if (!pids.ok()) return pids.error().WithContext(PathOf(primary_, "cgroup.procs"));
   return pids;
 }
@@ -730,6 +775,12 @@ Result<std::vector<int32_t>> CgroupReader::ReadPids() {
 size_t CgroupReader::open_file_fds_for_testing() const {
   size_t n = 0;
   for (const FileState& f : files_) n += f.fd.valid() ? 1 : 0;
+  return n;
+}
+
+size_t CgroupReader::kept_text_bytes_for_testing() const {
+  size_t n = 0;
+  for (const FileState& f : files_) n += f.cached.capacity();
   return n;
 }
 

@@ -220,6 +220,8 @@ class CgroupReader {
 
   /// Number of file fds this reader holds open (0 unless keep_files_open); for fd-leak tests.
   size_t open_file_fds_for_testing() const;
+  /// Bytes of string capacity the kept texts hold (inline buffers included); for memory tests.
+  size_t kept_text_bytes_for_testing() const;
 
   /// The hierarchies a file can live in.
   enum class Hierarchy : uint8_t { kUnified, kCpu, kCpuacct, kMemory, kBlkio, kPids, kCount };
@@ -248,8 +250,9 @@ class CgroupReader {
     bool skip = false;              ///< never read with this layout
     int64_t absent_until_read = 0;  ///< skip this file until reads_ reaches this (0 = read it)
     KeptFd fd;                      ///< keep_files_open only
-    /// The last text read. Slow files (limits) re-apply it until reads_ reaches next_read;
-    /// per-tick files re-apply it on idle reads (idle_full_read_every).
+    /// The last text read, right-sized (capacity close to its length; the pread itself goes
+    /// into one scratch buffer per thread). Slow files (limits) re-apply it until reads_ reaches
+    /// next_read; per-tick files re-apply it on idle reads (idle_full_read_every).
     std::string cached;
     bool cached_valid = false;
     int64_t next_read = 0;
@@ -260,7 +263,8 @@ class CgroupReader {
 
   int dir_fd(Hierarchy h) const { return dir_fds_[static_cast<size_t>(h)]; }
   std::string PathOf(Hierarchy h, const char* name) const;
-  /// Reads one file into buf_. kNotFound: missing (the caller decides whether that means removed).
+  /// Reads one file into the thread's scratch buffer (cgroup_reader.cc). kNotFound: missing (the
+  /// caller decides whether that means removed).
   Status ReadOne(size_t file_index, Hierarchy h, const char* name);
   /// Reads the CPU and memory sentinels (into their FileState::cached) and returns true when
   /// both are available and byte-identical to the previous read.
@@ -301,7 +305,6 @@ class CgroupReader {
   bool force_full_next_ = true;  ///< the first read is always full
   uint64_t last_psi_total_ = 0;  ///< sum of every PSI total at the last full read
   CgroupReadStats last_read_stats_;
-  std::string buf_;             ///< reused for every file
   MemoryStat v1_stat_scratch_;  ///< v1 memory.stat before renaming, reused across ticks
 };
 

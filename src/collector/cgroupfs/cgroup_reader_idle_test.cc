@@ -5,6 +5,7 @@
 // kernel's behaviour is covered by the sampler and reader integration tests.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <limits>
 #include <string>
 
@@ -276,6 +277,58 @@ TEST_F(IdleSkipTest, HybridSentinelsAreUnifiedCpuStatAndV1MemoryUsage) {
     EXPECT_TRUE(eager->last_read_stats().full);
     EXPECT_EQ(eager->last_read_stats().files_read, 6);
   }
+}
+
+// The texts kept for carried values cost what the files hold, not a read buffer each: 1,000
+// containers keep ~14,000 of them (docs/benchmarks.md, "Monitor memory"). Also after a file was
+// once bigger than the 4 KiB first read, and with the slow files (limits) kept too.
+TEST_F(IdleSkipTest, KeptTextsAreSizedToTheFiles) {
+  WriteV2(1000, 4096);
+  tree_.Write("c/memory.max", "max\n");
+  tree_.Write("c/pids.max", "1000\n");
+  // memory.stat of ~8 KiB: PreadWhole grows its buffer past the 4 KiB first read.
+  std::string big_stat = "anon 100\nfile 200\nfile_dirty 0\nfile_writeback 0\n";
+  for (int i = 0; big_stat.size() < 8192; ++i) {
+    big_stat += "extra_counter_" + std::to_string(i) + " 123456789\n";
+  }
+  tree_.Write("c/memory.stat", big_stat);
+  auto r = Open(kNoPeriodicFullRead);
+  ASSERT_TRUE(r.ok());
+  CgroupSnapshot s;
+  Settle(*r, &s);
+  // Files the reader keeps text for (per-tick ones and the two limits); each may carry the
+  // string's inline buffer (15 bytes in libstdc++) or up to 64 bytes of slack (KeepText).
+  constexpr size_t kPerFileOverhead = 64 + 16;
+  constexpr size_t kKeptFiles = kV2PerTickFiles + 2;
+  size_t small_files_bytes = 0;
+  for (const char* name :
+       {"cpu.stat", "memory.current", "memory.peak", "memory.events", "pids.current", "io.stat",
+        "cpu.pressure", "memory.pressure", "io.pressure", "memory.max", "pids.max"}) {
+    small_files_bytes += std::filesystem::file_size(tree_.Path(std::string("c/") + name));
+  }
+  const size_t bound_big = small_files_bytes + big_stat.size() + kKeptFiles * kPerFileOverhead;
+  EXPECT_LE(r->kept_text_bytes_for_testing(), bound_big);
+  EXPECT_GE(r->kept_text_bytes_for_testing(), small_files_bytes + big_stat.size());
+  EXPECT_EQ(s.memory_stat.Get("extra_counter_0"), 123456789u);
+
+  // memory.stat shrinks (and memory moves, so the read is full): its kept text shrinks with it.
+  const std::string small_stat = "anon 100\nfile 200\nfile_dirty 0\nfile_writeback 0\n";
+  tree_.Write("c/memory.stat", small_stat);
+  tree_.Write("c/memory.current", "8192\n");
+  ASSERT_TRUE(r->Read(&s).ok());
+  ASSERT_TRUE(r->last_read_stats().full);
+  EXPECT_FALSE(s.memory_stat.Get("extra_counter_0").has_value());
+  const size_t bound_small = small_files_bytes + small_stat.size() + kKeptFiles * kPerFileOverhead;
+  EXPECT_LE(r->kept_text_bytes_for_testing(), bound_small);
+
+  // Idle reads carry the kept texts and do not grow them.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(r->Read(&s).ok());
+    EXPECT_FALSE(r->last_read_stats().full);
+    EXPECT_EQ(s.memory_current, 8192u);
+    EXPECT_EQ(s.memory_stat.Get("anon"), 100u);
+  }
+  EXPECT_LE(r->kept_text_bytes_for_testing(), bound_small);
 }
 
 }  // namespace
