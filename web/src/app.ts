@@ -34,10 +34,11 @@ const kOverviewPoints = 600;
 // Metric picker: how many matches to list (the list scrolls; more is never read).
 const kPickerRows = 50;
 
-// 20 distinguishable colours (Tableau 20 order, strong ones first).
+// 18 distinguishable colours: Tableau 20 order (strong ones first) without its two greys, which
+// read as grid lines (and the "stopped" event colour) and nearly vanish on the dark theme.
 const kPalette = [
-  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-  "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
+  "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
 ];
 
 export interface AppTimings {
@@ -600,11 +601,19 @@ export class App {
     // Issued in the order the screen needs them (the engine queues requests): events and the
     // charts first, then the container count and the newest-sample time.
     const eventsP = this.api.events(sel).catch(() => []);
-    const panelsDone = Promise.all(this.panels.map((p) => this.refreshPanel(p, seq, sel, eventsP)));
+    // Panels draw only once the colours are given out in name order below: a panel whose data
+    // came first would otherwise take colours in its own series order, and a reload would not
+    // give the same colours.
+    let colorsAssigned!: () => void;
+    const colorsReady = new Promise<void>((resolve) => (colorsAssigned = resolve));
+    const panelsDone = Promise.all(this.panels.map((p) => this.refreshPanel(p, seq, sel, eventsP, colorsReady)));
     const containers = this.api.containers(sel).catch((e) => e as Error);
     const health = this.api.health().catch(() => null);
     const cs = await containers;
-    if (seq !== this.refreshSeq) return;
+    if (seq !== this.refreshSeq) {
+      colorsAssigned();
+      return;
+    }
     if (cs instanceof Error) {
       this.showBanner("error", `Containers could not be listed: ${errorText(cs)}`);
     } else {
@@ -615,6 +624,7 @@ export class App {
       if (!cs.length) this.showBanner("empty", "No container matches these filters in this time range. Clear the filters or widen the range.");
       else this.hideBanner();
     }
+    colorsAssigned();
     await panelsDone;
     if (seq !== this.refreshSeq) return;
     const h = await health;
@@ -623,7 +633,13 @@ export class App {
     await this.refreshOverview(seq);
   }
 
-  private async refreshPanel(entry: { spec: PanelSpec; view: Panel }, seq: number, sel: Selection, eventsP?: Promise<import("./engine").EventInfo[]>): Promise<void> {
+  private async refreshPanel(
+    entry: { spec: PanelSpec; view: Panel },
+    seq: number,
+    sel: Selection,
+    eventsP?: Promise<import("./engine").EventInfo[]>,
+    colorsReady?: Promise<void>,
+  ): Promise<void> {
     const { spec, view } = entry;
     if (!this.metricByName.has(spec.metric)) return;
     const panelSel = spec.container ? { ...sel, containers: [spec.container] } : sel;
@@ -637,7 +653,7 @@ export class App {
       const ts = await this.api.timeseries(spec.metric, panelSel, maxPoints);
       if (seq !== this.refreshSeq || !this.panels.includes(entry)) return;
       const window = this.windowFromResponse(ts.from_ms, ts.to_ms);
-      const [study, evs] = await Promise.all([studyP, events]);
+      const [study, evs] = await Promise.all([studyP, events, colorsReady]);
       if (seq !== this.refreshSeq || !this.panels.includes(entry)) return;
       const aligned = alignSeries(ts, this.state.groupBy);
       const containerSet = spec.container ? new Set([spec.container]) : null;
