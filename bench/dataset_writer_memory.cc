@@ -3,9 +3,8 @@
 // (more than a real container row, which sets ~75), one row per container per simulated second,
 // through DatasetWriter with a fake clock, the worker left to keep up as in real time. Prints
 // VmRSS/VmHWM and malloc's view after each segment, after Close(), and after compacting the hour.
-// Not built by CMake (the glob leaves *_benchmark.cc to bench/); see docs/benchmarks.md, "Monitor
-// memory", for the g++ command.
-//   dataset_writer_memory_benchmark N SECONDS DIR COMPACT(0|1)
+// A whole-process tool (bench/CMakeLists.txt); docs/benchmarks.md, "Monitor memory", has the commands.
+//   dataset_writer_memory N SECONDS DIR COMPACT(0|1)
 #include <malloc.h>
 
 #include <chrono>
