@@ -31,6 +31,15 @@ constexpr int64_t kHourMs = 3600 * 1000;
 // the containers it does not want inside a row group.
 constexpr int64_t kCompactedRowGroupRows = 128 * 1024;
 constexpr int64_t kCompactedPageRows = 16 * 1024;
+// Segment pages: 256 rows (~4 containers of a minute at 1 Hz) keep page-index skipping useful for
+// one-container queries while a page still holds enough values for its header and zstd frame to be
+// small next to its data (docs/benchmarks.md, "Monitor memory", 2026-11-26).
+constexpr int64_t kSegmentPageRows = 256;
+constexpr int64_t kSegmentRowGroupRows = int64_t{1} << 20;
+// Rows handed to the segment writer per WriteBatch: bounds the column copy made from the row
+// buffer (4,096 rows x ~1 KiB) instead of copying the whole segment, and is how often a write
+// checks for cancellation at shutdown.
+constexpr size_t kSegmentSliceRows = 4096;
 constexpr int kContainerIdCol = Col("container_id");
 constexpr int kInodeCol = Col("cgroup_inode");
 constexpr int kPathCol = Col("cgroup_path");
@@ -143,12 +152,9 @@ parquet::WriterOptions DataFileWriterOptions(int zstd_level) {
   parquet::WriterOptions w;
   w.codec = parquet::CompressionCodec::kZstd;
   w.compression_level = zstd_level;
-  // Row groups are cut by hand: one per container instance, so a query for a few containers
-  // reads only their row groups (chunk statistics on container_id are exact).
-  w.max_row_group_rows = int64_t{1} << 40;
   w.created_by = "fgm";
-  // Footer bytes are paid once per column chunk, and our files have ~110 columns per container
-  // row group: skip what no current reader needs (DuckDB, Arrow, hyparquet, Spark 3 read
+  // Footer bytes are paid once per column chunk of ~110 columns (and old segments had a row group
+  // per container): skip what no current reader needs (DuckDB, Arrow, hyparquet, Spark 3 read
   // min_value/max_value).
   w.write_legacy_min_max = false;
   w.write_encoding_stats = false;
@@ -156,10 +162,17 @@ parquet::WriterOptions DataFileWriterOptions(int zstd_level) {
 }
 
 // Segments live about an hour before compaction rewrites them: write them cheaply (ZSTD-1, no
-// encoding trials — with one row group per container, trials cost more than the segment's data).
+// encoding trials: they cost more than a minute's data is worth). All of a segment's rows (sorted
+// by container, instance, time) go into one row group: per-chunk costs (a page, a zstd frame,
+// statistics, ~1 KiB of parsed footer per chunk in every reader) are paid ~115 times per segment
+// instead of ~115 times per container. Small pages with a page index let a reader skip the
+// containers it does not want inside the row group.
 parquet::WriterOptions SegmentWriterOptions() {
   parquet::WriterOptions w = DataFileWriterOptions(1);
   w.analyze_encodings = false;
+  // Far above segment_max_rows (32,768) and a recovered journal's rows: one row group per segment.
+  w.max_row_group_rows = kSegmentRowGroupRows;
+  w.max_page_rows = kSegmentPageRows;
   return w;
 }
 
@@ -187,28 +200,23 @@ enum class RowSelection { kMetrics, kEvents };
 
 struct SelectedRows {
   std::vector<uint32_t> order;  // sorted by container then time
-  std::vector<RowBuffer::Group> groups;
   int64_t min_ms = INT64_MAX;
   int64_t max_ms = INT64_MIN;
   bool empty() const { return order.empty(); }
 };
 
 SelectedRows SelectRows(const RowBuffer& rows, RowSelection which) {
-  SelectedRows all;
-  rows.SortedOrder(&all.order, &all.groups);
+  std::vector<uint32_t> order;
+  std::vector<RowBuffer::Group> groups;
+  rows.SortedOrder(&order, &groups);
   SelectedRows out;
-  out.order.reserve(all.order.size());
-  for (const RowBuffer::Group& g : all.groups) {
-    size_t begin = out.order.size();
-    for (size_t i = g.begin; i < g.end; ++i) {
-      uint32_t r = all.order[i];
-      bool is_event = rows.StringAt(kKindCol, r) == "event";
-      if (is_event != (which == RowSelection::kEvents)) continue;
-      out.order.push_back(r);
-      out.min_ms = std::min(out.min_ms, rows.TimeMs(r));
-      out.max_ms = std::max(out.max_ms, rows.TimeMs(r));
-    }
-    if (out.order.size() > begin) out.groups.push_back({begin, out.order.size()});
+  out.order.reserve(order.size());
+  for (uint32_t r : order) {
+    bool is_event = rows.StringAt(kKindCol, r) == "event";
+    if (is_event != (which == RowSelection::kEvents)) continue;
+    out.order.push_back(r);
+    out.min_ms = std::min(out.min_ms, rows.TimeMs(r));
+    out.max_ms = std::max(out.max_ms, rows.TimeMs(r));
   }
   return out;
 }
@@ -221,14 +229,14 @@ Status WriteRowsFile(const RowBuffer& rows, const SelectedRows& selected,
   auto writer = OpenDataFileWriter(tmp, SegmentWriterOptions());
   if (!writer.ok()) return writer.error();
   Status status;
-  for (const RowBuffer::Group& g : selected.groups) {
+  for (size_t begin = 0; begin < selected.order.size(); begin += kSegmentSliceRows) {
     if (cancel && cancel->load()) {
       status = CancelledError("segment write abandoned at shutdown (its journal remains)");
       break;
     }
-    std::vector<parquet::ColumnBatch> batches = rows.Batches(selected.order, g.begin, g.end);
+    size_t end = std::min(selected.order.size(), begin + kSegmentSliceRows);
+    std::vector<parquet::ColumnBatch> batches = rows.Batches(selected.order, begin, end);
     status = (*writer)->WriteBatch(batches);
-    if (status.ok()) status = (*writer)->FlushRowGroup();
     if (!status.ok()) break;
   }
   if (status.ok()) {
@@ -625,24 +633,211 @@ Status DatasetWriter::Maintenance(bool include_open_hours) {
   return first;
 }
 
-// Merges `files` of partition `dir` into one file `final_name`: one row group per container
-// instance, rows in time order. Sources are time-disjoint, sorted by container inside, one row
-// group per container instance (every file this writer makes has that shape), so a container's rows
-// are found by row group and copied without holding more than one row group in memory. The result
+namespace {
+
+// Compaction reads every source through a window of decoded rows: kMergeWindowRows rows of every
+// column, starting on a multiple of kSegmentPageRows (a segment page boundary, so a page is
+// decoded about once), advancing monotonically as containers are emitted in key order. Peak
+// memory is ~ sources x kMergeWindowRows x decoded row width (~1.5 KiB for ~115 columns), e.g.
+// 120 segments (1 h of 1,000 containers) x 512 rows x 1.5 KiB ~ 90 MiB, plus the sources' footers
+// (a few KiB each for one-row-group segments) and the output's row group, independent of the number
+// of containers. 512 rows = 2 pages: fewer would re-read dictionaries and page headers per window
+// more often for little memory.
+constexpr int64_t kMergeWindowRows = 2 * kSegmentPageRows;
+// Rows of the key columns decoded at a time while finding a source's runs.
+constexpr int64_t kMergeKeyScanRows = 4096;
+// Rows gathered for the output before each WriteBatch (the writer cuts row groups itself).
+constexpr size_t kMergeOutputRows = 4096;
+
+// (container_id, cgroup_inode, cgroup_path); null reads as "", -1, "" (monitor rows).
+using MergeKey = std::tuple<std::string, int64_t, std::string>;
+
+// One run of rows of a source with one key: rows [begin, end) of row group `row_group`.
+struct MergeRun {
+  int64_t first_time = 0;
+  size_t source = 0;
+  int row_group = 0;
+  int64_t begin = 0;
+  int64_t end = 0;
+  auto order() const { return std::tie(first_time, source, row_group, begin); }
+};
+
+// Reads values of a batch in row order, keeping the index of the next non-null value.
+class BatchCursor {
+ public:
+  explicit BatchCursor(const parquet::ColumnBatch* b) : b_(b) {}
+  // Advances to `row` (>= the current row) and says whether it is null.
+  bool SeekIsNull(size_t row) {
+    if (row < row_) row_ = value_ = 0;  // never happens in key order; stay correct anyway
+    for (; row_ < row; ++row_) value_ += !b_->IsNull(row_);
+    return b_->IsNull(row_);
+  }
+  size_t value() const { return value_; }
+  // Appends rows [row, end) to `dst`.
+  void AppendTo(size_t row, size_t end, parquet::ColumnBatch* dst) {
+    for (size_t r = row; r < end; ++r) {
+      if (SeekIsNull(r)) {
+        dst->AppendNull();
+        continue;
+      }
+      switch (b_->type) {
+        case parquet::PhysicalType::kBoolean:
+          dst->AppendBool(b_->bools[value_]);
+          break;
+        case parquet::PhysicalType::kInt32:
+          dst->AppendInt32(b_->int32s[value_]);
+          break;
+        case parquet::PhysicalType::kInt64:
+          dst->AppendInt64(b_->int64s[value_]);
+          break;
+        case parquet::PhysicalType::kFloat:
+          dst->AppendFloat(b_->floats[value_]);
+          break;
+        case parquet::PhysicalType::kDouble:
+          dst->AppendDouble(b_->doubles[value_]);
+          break;
+        default:
+          dst->AppendBytes(b_->bytes[value_]);
+          break;
+      }
+    }
+  }
+
+ private:
+  const parquet::ColumnBatch* b_;
+  size_t row_ = 0;
+  size_t value_ = 0;
+};
+
+struct MergeSource {
+  std::string name;
+  std::unique_ptr<parquet::FileReader> reader;
+  std::vector<int> column_map;  // dataset column -> file column, -1 when absent
+  // The window: rows [window_begin, window_end) of row group window_rg, every column decoded.
+  int window_rg = -1;
+  int64_t window_begin = 0;
+  int64_t window_end = 0;
+  std::vector<parquet::ColumnBatch> window;
+  std::vector<BatchCursor> cursors;
+
+  // Appends rows [begin, end) of row group `rg` to `out` (one batch per dataset column), moving
+  // the window forward as needed; absent columns become nulls.
+  Status AppendRows(int rg, int64_t begin, int64_t end, std::vector<parquet::ColumnBatch>* out,
+                    parquet::ColumnReadBuffers* buffers) {
+    while (begin < end) {
+      if (rg != window_rg || begin < window_begin || begin >= window_end) {
+        FGM_RETURN_IF_ERROR(LoadWindow(rg, begin, buffers));
+      }
+      int64_t take_end = std::min(end, window_end);
+      for (int c = 0; c < kNumColumns; ++c) {
+        parquet::ColumnBatch& dst = (*out)[c];
+        if (column_map[c] < 0) {
+          for (int64_t r = begin; r < take_end; ++r) dst.AppendNull();
+        } else {
+          cursors[c].AppendTo(static_cast<size_t>(begin - window_begin),
+                              static_cast<size_t>(take_end - window_begin), &dst);
+        }
+      }
+      begin = take_end;
+    }
+    return OkStatus();
+  }
+
+ private:
+  Status LoadWindow(int rg, int64_t row, parquet::ColumnReadBuffers* buffers) {
+    window_rg = -1;  // invalid until every column is read
+    int64_t rows = reader->row_group_num_rows(rg);
+    int64_t begin = row - row % kSegmentPageRows;
+    int64_t end = std::min(rows, begin + kMergeWindowRows);
+    window.resize(kNumColumns);
+    cursors.clear();
+    for (int c = 0; c < kNumColumns; ++c) {
+      if (column_map[c] >= 0) {
+        FGM_RETURN_IF_ERROR(
+            reader->ReadColumnRows(rg, column_map[c], begin, end - begin, &window[c], buffers));
+        if (window[c].num_rows != static_cast<size_t>(end - begin)) {
+          return CorruptError("short column read in " + name);
+        }
+      }
+      cursors.emplace_back(&window[c]);
+    }
+    window_rg = rg;
+    window_begin = begin;
+    window_end = end;
+    return OkStatus();
+  }
+};
+
+// Finds the runs of equal keys of every row group of `src` (index `source`), reading the key
+// columns kMergeKeyScanRows rows at a time. Old segments have one run per row group, new ones a
+// run per container instance inside one row group.
+Status FindRuns(const MergeSource& src, size_t source,
+                std::map<MergeKey, std::vector<MergeRun>>* runs,
+                parquet::ColumnReadBuffers* buffers) {
+  const int key_cols[] = {0, kContainerIdCol, kInodeCol, kPathCol};  // time first
+  std::vector<parquet::ColumnBatch> b(4);
+  for (int rg = 0; rg < src.reader->num_row_groups(); ++rg) {
+    const int64_t rows = src.reader->row_group_num_rows(rg);
+    MergeKey key;
+    MergeRun run;
+    bool open = false;
+    auto close = [&] {
+      if (open) (*runs)[key].push_back(run);
+      open = false;
+    };
+    for (int64_t start = 0; start < rows; start += kMergeKeyScanRows) {
+      const int64_t n = std::min(rows - start, kMergeKeyScanRows);
+      for (int k = 0; k < 4; ++k) {
+        int fc = src.column_map[key_cols[k]];
+        b[k] = parquet::ColumnBatch{.type = kCatalog[key_cols[k]].type};
+        if (fc < 0) {
+          for (int64_t r = 0; r < n; ++r) b[k].AppendNull();
+        } else {
+          FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, start, n, &b[k], buffers));
+        }
+        if (b[k].num_rows != static_cast<size_t>(n)) {
+          return CorruptError("short key column read in " + src.name);
+        }
+      }
+      BatchCursor time(&b[0]), id(&b[1]), inode(&b[2]), path(&b[3]);
+      for (size_t r = 0; r < static_cast<size_t>(n); ++r) {
+        std::string_view id_v = id.SeekIsNull(r) ? std::string_view() : b[1].bytes[id.value()];
+        int64_t inode_v = inode.SeekIsNull(r) ? -1 : b[2].int64s[inode.value()];
+        std::string_view path_v =
+            path.SeekIsNull(r) ? std::string_view() : b[3].bytes[path.value()];
+        const int64_t row = start + static_cast<int64_t>(r);
+        if (open && std::get<0>(key) == id_v && std::get<1>(key) == inode_v &&
+            std::get<2>(key) == path_v) {
+          run.end = row + 1;
+          continue;
+        }
+        close();
+        key = MergeKey{std::string(id_v), inode_v, std::string(path_v)};
+        int64_t t = time.SeekIsNull(r) ? 0 : b[0].int64s[time.value()];
+        run = MergeRun{t, source, rg, row, row + 1};
+        open = true;
+      }
+    }
+    close();
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+// Merges `files` of partition `dir` into one file `final_name`: rows sorted by container instance
+// (container_id, cgroup_inode, cgroup_path), each instance's runs oldest first (sources are
+// time-disjoint), in row groups of kCompactedRowGroupRows. Sources may have any layout: one row
+// group per segment (this writer) or one per container (earlier versions). Memory is bounded by
+// the per-source windows (see kMergeWindowRows), not by containers x sources x columns. The result
 // lists the files it replaces; they are deleted after the rename. Unreadable sources are left
 // alone.
 static Status MergeDataFiles(const std::string& dir, const std::vector<std::string>& files,
                              const std::string& final_name, int zstd_level,
                              const std::atomic<bool>* cancel) {
-  // Open every source and find its container groups (one row group per container instance).
-  struct Source {
-    std::string name;
-    std::unique_ptr<parquet::FileReader> reader;
-    std::vector<int> column_map;  // dataset column -> file column, -1 when absent
-  };
-  std::vector<Source> sources;
-  using Key = std::tuple<std::string, int64_t, std::string>;
-  std::map<Key, std::vector<std::pair<size_t, int>>> groups;  // key -> (source, row group)
+  std::vector<MergeSource> sources;
+  std::map<MergeKey, std::vector<MergeRun>> runs;
+  parquet::ColumnReadBuffers buffers;
   for (const std::string& f : files) {
     auto reader = parquet::FileReader::OpenFile(dir + "/" + f);
     if (!reader.ok()) {
@@ -651,29 +846,26 @@ static Status MergeDataFiles(const std::string& dir, const std::vector<std::stri
                    dir.c_str(), f.c_str(), reader.error().ToString().c_str());
       continue;
     }
-    Source src{f, std::move(*reader), {}};
+    MergeSource src;
+    src.name = f;
+    src.reader = std::move(*reader);
     for (const ColumnDef& c : Columns()) {
-      src.column_map.push_back(src.reader->schema().FindColumn(c.name));
+      int fc = src.reader->schema().FindColumn(c.name);
+      // A column of another physical type (never written by this writer) reads as nulls rather
+      // than failing the whole hour.
+      if (fc >= 0 && src.reader->schema().columns[fc].type != c.type) fc = -1;
+      src.column_map.push_back(fc);
     }
-    parquet::ColumnReadBuffers buffers;
-    for (int rg = 0; rg < src.reader->num_row_groups(); ++rg) {
-      Key key{"", -1, ""};
-      auto first_string = [&](int col, std::string* out) -> Status {
-        int fc = src.column_map[col];
-        if (fc < 0) return OkStatus();
-        parquet::ColumnBatch b;
-        FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, 0, 1, &b, &buffers));
-        if (b.num_rows == 1 && !b.IsNull(0)) *out = std::string(b.bytes[0]);
-        return OkStatus();
-      };
-      FGM_RETURN_IF_ERROR(first_string(kContainerIdCol, &std::get<0>(key)));
-      FGM_RETURN_IF_ERROR(first_string(kPathCol, &std::get<2>(key)));
-      if (int fc = src.column_map[kInodeCol]; fc >= 0) {
-        parquet::ColumnBatch b;
-        FGM_RETURN_IF_ERROR(src.reader->ReadColumnRows(rg, fc, 0, 1, &b, &buffers));
-        if (b.num_rows == 1 && !b.IsNull(0)) std::get<1>(key) = b.int64s[0];
-      }
-      groups[key].push_back({sources.size(), rg});
+    std::map<MergeKey, std::vector<MergeRun>> src_runs;
+    Status s = FindRuns(src, sources.size(), &src_runs, &buffers);
+    if (!s.ok()) {
+      FGM_LOG_ONCE(kWarning, "compact-read:" + dir + "/" + f, "skipping unreadable %s/%s: %s",
+                   dir.c_str(), f.c_str(), s.ToString().c_str());
+      continue;
+    }
+    for (auto& [key, r] : src_runs) {
+      std::vector<MergeRun>& all = runs[key];
+      all.insert(all.end(), r.begin(), r.end());
     }
     sources.push_back(std::move(src));
   }
@@ -685,9 +877,9 @@ static Status MergeDataFiles(const std::string& dir, const std::vector<std::stri
   Status status;
   int64_t min_ms = INT64_MAX, max_ms = INT64_MIN;
   std::vector<std::string> replaced;
-  for (const Source& s : sources) replaced.push_back(s.name);
+  for (const MergeSource& s : sources) replaced.push_back(s.name);
   std::string run_id, identifier;
-  for (const Source& s : sources) {
+  for (const MergeSource& s : sources) {
     for (const parquet::KeyValue& kv : s.reader->metadata().key_value_metadata) {
       if (!kv.value) continue;
       if (kv.key == kKvMinTimeMs) min_ms = std::min(min_ms, ParseInt64(*kv.value).value_or(min_ms));
@@ -696,44 +888,34 @@ static Status MergeDataFiles(const std::string& dir, const std::vector<std::stri
       if (kv.key == kKvIdentifier) identifier = *kv.value;
     }
   }
-  parquet::ColumnReadBuffers buffers;
-  std::vector<int> all_columns;
-  for (auto& [key, parts] : groups) {
+  auto empty_batches = [] {
+    std::vector<parquet::ColumnBatch> b(kNumColumns);
+    for (int c = 0; c < kNumColumns; ++c) b[c].type = kCatalog[c].type;
+    return b;
+  };
+  std::vector<parquet::ColumnBatch> out = empty_batches();
+  for (auto& [key, parts] : runs) {
     if (cancel && cancel->load()) {
       status = CancelledError("compaction abandoned at shutdown");
       break;
     }
-    // Oldest first: sources are time-disjoint, so ordering parts by their first time keeps the
-    // group sorted by time.
-    std::vector<std::pair<int64_t, std::pair<size_t, int>>> ordered;
-    for (auto [src, rg] : parts) {
-      int64_t first_time = 0;
-      int tc = sources[src].column_map[0];
-      parquet::ColumnBatch b;
-      status = sources[src].reader->ReadColumnRows(rg, tc, 0, 1, &b, &buffers);
+    // Oldest first: sources are time-disjoint, so ordering runs by their first time keeps the
+    // instance sorted by time.
+    std::sort(parts.begin(), parts.end(),
+              [](const MergeRun& a, const MergeRun& b) { return a.order() < b.order(); });
+    for (const MergeRun& run : parts) {
+      status = sources[run.source].AppendRows(run.row_group, run.begin, run.end, &out, &buffers);
       if (!status.ok()) break;
-      if (!b.int64s.empty()) first_time = b.int64s[0];
-      ordered.push_back({first_time, {src, rg}});
-    }
-    if (!status.ok()) break;
-    std::sort(ordered.begin(), ordered.end());
-    for (auto& [t, part] : ordered) {
-      const Source& s = sources[part.first];
-      std::vector<parquet::ColumnBatch> batches(kNumColumns);
-      int64_t rows = s.reader->row_group_num_rows(part.second);
-      for (int c = 0; c < kNumColumns && status.ok(); ++c) {
-        if (s.column_map[c] < 0) {
-          batches[c].type = kCatalog[c].type;
-          for (int64_t r = 0; r < rows; ++r) batches[c].AppendNull();
-          continue;
-        }
-        status = s.reader->ReadColumnChunk(part.second, s.column_map[c], &batches[c], &buffers);
+      if (out[0].num_rows >= kMergeOutputRows) {
+        status = (*writer)->WriteBatch(out);
+        out = empty_batches();
+        if (!status.ok()) break;
       }
-      if (status.ok()) status = (*writer)->WriteBatch(batches);
-      if (!status.ok()) break;
     }
     if (!status.ok()) break;
   }
+  if (status.ok() && out[0].num_rows > 0) status = (*writer)->WriteBatch(out);
+  out.clear();
   if (status.ok()) {
     AddCommonKv(writer->get(), run_id, identifier, min_ms, max_ms);
     (*writer)->AddKeyValue(std::string(kKvReplaces), JsonStringArray(replaced));
