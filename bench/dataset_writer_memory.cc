@@ -2,10 +2,14 @@
 // Memory of the dataset writer alone, without cgroups: N containers of ~100 set columns each
 // (more than a real container row, which sets ~75), one row per container per simulated second,
 // through DatasetWriter with a fake clock, the worker left to keep up as in real time. Prints
-// VmRSS/VmHWM and malloc's view after each segment, after Close(), and after compacting the hour.
-// A whole-process tool (bench/CMakeLists.txt); docs/benchmarks.md, "Monitor memory", has the commands.
+// VmRSS/VmHWM and malloc's view after each segment, after Close(), and after compacting the hour,
+// with the process's user+sys CPU seconds and the bytes of the dataset's Parquet files at both
+// points (the machine is shared: CPU seconds, not wall time, compare runs).
+// A whole-process tool (bench/CMakeLists.txt); docs/benchmarks.md, "Monitor memory", has the
+// commands.
 //   dataset_writer_memory N SECONDS DIR COMPACT(0|1)
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -16,6 +20,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/testing/fake_clock.h"
@@ -75,6 +80,27 @@ void SetContainerRow(int c, TimestampNs now, std::mt19937_64& rng, std::vector<i
   for (int k = Col("cpu_pressure_some_usec"); k < Col("process_pid"); ++k) set(k);
 }
 
+// User + system CPU seconds of the whole process so far (the worker thread included).
+double CpuSeconds() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// Bytes and count of the Parquet files under `root`.
+std::pair<uint64_t, int> ParquetBytes(const std::string& root) {
+  uint64_t bytes = 0;
+  int files = 0;
+  for (auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (e.is_regular_file() && e.path().extension() == ".parquet") {
+      bytes += e.file_size();
+      ++files;
+    }
+  }
+  return {bytes, files};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -130,13 +156,18 @@ int main(int argc, char** argv) {
     }
   }
   Status closed = w.Close(60 * kNanosPerSecond);
-  printf("close: %s VmRSS=%ld VmHWM=%ld KiB\n", closed.ToString().c_str(), StatusKib("VmRSS:"),
-         StatusKib("VmHWM:"));
+  auto [bytes, files] = ParquetBytes(root);
+  const double cpu_closed = CpuSeconds();
+  printf("close: %s VmRSS=%ld VmHWM=%ld KiB cpu=%.2f s, %d files %lu bytes\n",
+         closed.ToString().c_str(), StatusKib("VmRSS:"), StatusKib("VmHWM:"), cpu_closed, files,
+         static_cast<unsigned long>(bytes));
   if (compact) {
     clock.SetWallNs(start + TimestampNs{seconds + 7200} * kNanosPerSecond);
     Status c = w.CompactAndRetainNow(/*include_open_hours=*/true);
-    printf("compact: %s VmRSS=%ld VmHWM=%ld KiB\n", c.ToString().c_str(), StatusKib("VmRSS:"),
-           StatusKib("VmHWM:"));
+    auto [compacted_bytes, compacted_files] = ParquetBytes(root);
+    printf("compact: %s VmRSS=%ld VmHWM=%ld KiB cpu=%.2f s, %d files %lu bytes\n",
+           c.ToString().c_str(), StatusKib("VmRSS:"), StatusKib("VmHWM:"),
+           CpuSeconds() - cpu_closed, compacted_files, static_cast<unsigned long>(compacted_bytes));
   }
   return 0;
 }
