@@ -939,7 +939,8 @@ Status DatasetWriter::CompactPartition(const std::string& dir, bool include_open
   const int64_t delay_ms = options_.compaction_delay_ns / kNanosPerMilli;
   // The segments of a finished hour become one hourly file. An hour that already has an hourly
   // file and gets more segments later (a journal recovered after the hour was compacted) gets a
-  // second hourly file: only segments are merged, so every source has one row group per container.
+  // second hourly file: only segments are merged (their runs are time-disjoint from each other,
+  // which the merge's oldest-first order relies on).
   // Event segments merge into their own hourly file (events-<hour>-*), never into metrics-*.
   std::map<std::pair<int64_t, bool>, std::vector<std::string>> by_hour;  // (hour, events)
   for (const std::string& f : ListFiles(dir)) {
