@@ -341,6 +341,32 @@ TEST_F(SegmentLayoutTest, CompactionOfOldAndNewLayoutsEqualsTheAppendedRows) {
   }
 }
 
+// Segments of 6,000 rows: runs cross the merge's key-scan chunks (4,096 rows) and windows (512
+// rows), and a container's runs come from several sources.
+TEST_F(SegmentLayoutTest, CompactionOfLargeSegmentsEqualsTheAppendedRows) {
+  constexpr int kContainers = 100;
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  RowBuffer expected;
+  for (int s = 0; s < 180; ++s) {
+    int64_t t = kT0Ms + s * 1000;
+    for (int c = 0; c < kContainers; ++c) {
+      Row r = ContainerRow(t, c);
+      (*w)->Append(r);
+      expected.Append(r);
+    }
+    (*w)->Poll();
+    clock_.AdvanceNs(kNanosPerSecond);
+  }
+  ASSERT_TRUE((*w)->Close().ok());
+  ASSERT_EQ(Files("seg-").size(), 3u);
+  clock_.SetWallNs((kT0Ms + 3600'000 + 600'000) * kNanosPerMilli);
+  ASSERT_TRUE((*w)->CompactAndRetainNow(false).ok());
+  std::vector<std::string> hourly = Files("metrics-");
+  ASSERT_EQ(hourly.size(), 1u);
+  ExpectSameRows(expected, ReadAll(hourly[0]));
+}
+
 // A source the compaction cannot read is left out and left on disk; the rest is compacted.
 TEST_F(SegmentLayoutTest, CompactionSkipsAndKeepsAnUnreadableSegment) {
   auto w = DatasetWriter::Open(Options());
