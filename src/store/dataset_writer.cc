@@ -35,6 +35,8 @@ constexpr int64_t kCompactedPageRows = 16 * 1024;
 // one-container queries while a page still holds enough values for its header and zstd frame to be
 // small next to its data (docs/benchmarks.md, "Monitor memory", 2026-11-26).
 constexpr int64_t kSegmentPageRows = 256;
+// Far above segment_max_rows (32,768), so a segment is one row group; still a bound, so a huge
+// recovered journal cannot make one unbounded row group.
 constexpr int64_t kSegmentRowGroupRows = int64_t{1} << 20;
 // Rows handed to the segment writer per WriteBatch: bounds the column copy made from the row
 // buffer (4,096 rows x ~1 KiB) instead of copying the whole segment, and is how often a write
@@ -170,7 +172,6 @@ parquet::WriterOptions DataFileWriterOptions(int zstd_level) {
 parquet::WriterOptions SegmentWriterOptions() {
   parquet::WriterOptions w = DataFileWriterOptions(1);
   w.analyze_encodings = false;
-  // Far above segment_max_rows (32,768) and a recovered journal's rows: one row group per segment.
   w.max_row_group_rows = kSegmentRowGroupRows;
   w.max_page_rows = kSegmentPageRows;
   return w;
@@ -644,9 +645,12 @@ namespace {
 // of containers. 512 rows = 2 pages: fewer would re-read dictionaries and page headers per window
 // more often for little memory.
 constexpr int64_t kMergeWindowRows = 2 * kSegmentPageRows;
-// Rows of the key columns decoded at a time while finding a source's runs.
+// Rows of the key columns (time, container_id, cgroup_inode, cgroup_path) decoded at a time while
+// finding a source's runs: ~1 MiB with 200-byte paths, and few enough calls that the dictionary
+// page is not re-decoded per page.
 constexpr int64_t kMergeKeyScanRows = 4096;
-// Rows gathered for the output before each WriteBatch (the writer cuts row groups itself).
+// Rows gathered for the output before each WriteBatch (the writer cuts row groups itself): ~5 MiB
+// of decoded rows, enough that the per-call work over ~115 columns does not show.
 constexpr size_t kMergeOutputRows = 4096;
 
 // (container_id, cgroup_inode, cgroup_path); null reads as "", -1, "" (monitor rows).
