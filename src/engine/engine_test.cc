@@ -31,7 +31,9 @@ constexpr int64_t kT0Ms = 1'795'600'800'000;
 
 struct Sample {
   std::string id;
-  int64_t inode = 1;
+  // 0: an inode of its own, derived from the id, as every real cgroup has (a row group holding
+  // several containers is split into runs by inode).
+  int64_t inode = 0;
   std::string ns = "ns1";
   std::optional<int64_t> cpu_usec;   // counter
   std::optional<int64_t> mem_bytes;  // gauge
@@ -70,7 +72,9 @@ class EngineTest : public ::testing::Test {
         r.SetString(Col("namespace"), x.ns);
         r.SetString(Col("qos_class"), "burstable");
         r.SetString(Col("pod_labels"), "{\"app\":\"" + x.id + "\"}");
-        r.SetInt(Col("cgroup_inode"), x.inode);
+        r.SetInt(Col("cgroup_inode"),
+                 x.inode != 0 ? x.inode
+                              : 1000 + static_cast<int64_t>(std::hash<std::string>{}(x.id) >> 20));
         if (x.cpu_usec) r.SetInt(Col("cpu_usage_usec"), *x.cpu_usec);
         if (x.mem_bytes) r.SetInt(Col("memory_usage_bytes"), *x.mem_bytes);
         (*w)->Append(r);
