@@ -17,6 +17,7 @@
 #include "core/testing/fake_clock.h"
 #include "parquet/reader/file_reader.h"
 #include "store/layout.h"
+#include "store/testing/dataset_fixture.h"
 
 namespace fgm::store {
 namespace {
@@ -60,23 +61,9 @@ ReadBack ReadDataset(const std::string& root) {
   return out;
 }
 
-class DatasetWriterTest : public ::testing::Test {
+class DatasetWriterTest : public DatasetFixture {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/fgm_dataset_test_XXXXXX";
-    root_ = mkdtemp(tmpl);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  DatasetOptions Options() {
-    DatasetOptions o;
-    o.root = root_;
-    o.identifier = "node-a";
-    o.run_id = "run00001";
-    o.clock = &clock_;
-    o.maintenance_interval_ns = 3600 * kNanosPerSecond;  // tests call CompactAndRetainNow
-    return o;
-  }
+  DatasetWriterTest() : DatasetFixture(kT0Ms) {}
 
   // One tick: `containers` rows at the clock's time, then Poll, then advance 1 s.
   void Tick(DatasetWriter* w, int containers) {
@@ -101,9 +88,6 @@ class DatasetWriterTest : public ::testing::Test {
     r.SetString(Col("event_type"), type);
     w->Append(r);
   }
-
-  std::string root_;
-  testing::FakeClock clock_{kT0Ms * kNanosPerMilli};
 };
 
 // Per data file (relative path): rows, and how many of them are event rows.

@@ -18,6 +18,7 @@
 #include "store/catalog.h"
 #include "store/dataset_writer.h"
 #include "store/layout.h"
+#include "store/testing/dataset_fixture.h"
 
 namespace fgm::store {
 namespace {
@@ -166,23 +167,9 @@ void ExpectSameRows(const RowBuffer& expected, const std::vector<parquet::Column
   }
 }
 
-class SegmentLayoutTest : public ::testing::Test {
+class SegmentLayoutTest : public DatasetFixture {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/fgm_segment_layout_test_XXXXXX";
-    root_ = mkdtemp(tmpl);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  DatasetOptions Options() {
-    DatasetOptions o;
-    o.root = root_;
-    o.identifier = "node-a";
-    o.run_id = "run00001";
-    o.clock = &clock_;
-    o.maintenance_interval_ns = 3600 * kNanosPerSecond;  // tests call CompactAndRetainNow
-    return o;
-  }
+  SegmentLayoutTest() : DatasetFixture(kT0Ms) {}
 
   std::vector<std::string> Files(std::string_view prefix) {
     std::vector<std::string> out;
@@ -221,9 +208,6 @@ class SegmentLayoutTest : public ::testing::Test {
     (*writer)->AddKeyValue(std::string(kKvMaxTimeMs), std::to_string(rows.max_time_ms()));
     ASSERT_TRUE((*writer)->Close().ok());
   }
-
-  std::string root_;
-  testing::FakeClock clock_{kT0Ms * kNanosPerMilli};
 };
 
 TEST_F(SegmentLayoutTest, SegmentHoldsAllContainersInOneRowGroupWithPageIndex) {
