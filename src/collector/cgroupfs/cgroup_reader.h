@@ -15,6 +15,8 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <bitset>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,6 +59,10 @@ struct CgroupSnapshot {
   uint64_t inode = 0;
   TimestampNs taken_at_ns = 0;  ///< wall clock when the read started
   int64_t read_latency_ns = 0;  ///< monotonic time the whole read took
+  /// Process-unique id of the CgroupReader::Read that last set the values below (0: none, or it
+  /// failed). An idle read that finds its own last id here leaves the values as they are instead
+  /// of parsing the same texts again (see CgroupReaderOptions::idle_full_read_every).
+  uint64_t read_id = 0;
 
   // CPU, microseconds. v2: cpu.stat. v1: cpuacct.usage (ns / 1000) and cpuacct.stat (USER_HZ
   // ticks * 1e6 / USER_HZ, 10 ms resolution); hybrid: the unified cpu.stat wins for usage/user/
@@ -170,6 +176,8 @@ struct CgroupReaderOptions {
 struct CgroupReadStats {
   int files_read = 0;  ///< kernfs files actually read (pread/openat), sentinels included
   bool full = false;   ///< false: an idle read (sentinels only, every other file carried)
+  /// An idle read into a snapshot that already held this reader's last values: nothing parsed.
+  bool values_kept = false;
 };
 
 /// Number of file fds all CgroupReaders of the process keep open right now, and the cap: the soft
@@ -236,8 +244,9 @@ class CgroupReader {
     KeptFd(KeptFd&& other) noexcept : fd_(std::move(other.fd_)) {}
     KeptFd& operator=(KeptFd&& other) noexcept;
     ~KeptFd() { Reset(); }
-    /// Takes `fd` if the process-wide cap allows; otherwise leaves `fd` with the caller.
-    bool TryKeep(ScopedFd& fd);
+    /// Takes `fd` while fewer than `cap` fds are kept process-wide; otherwise leaves `fd` with
+    /// the caller.
+    bool TryKeep(ScopedFd& fd, size_t cap);
     void Reset();
     bool valid() const { return fd_.valid(); }
     int get() const { return fd_.get(); }
@@ -272,6 +281,9 @@ class CgroupReader {
   /// Reads file `i` into its cached text for the sentinel check: 1 unchanged, 0 changed,
   /// -1 not available (absent, failed; the main loop then handles it as usual).
   int ProbeSentinel(size_t i);
+  /// Whether an idle read would have to read or re-parse any file besides the sentinels: a slow
+  /// file whose period is over, a missing file due for a probe, a text not kept.
+  bool FilesDueOnIdleRead() const;
   /// After a full read: whether the next read must be full too (stall or writeback in progress).
   void UpdateForceFull(const CgroupSnapshot& snap);
   /// True when some hierarchy directory of this cgroup no longer exists.
@@ -283,26 +295,34 @@ class CgroupReader {
   std::string primary_dir_;
   std::array<std::string, kNumHierarchies> dirs_;  ///< full paths, "" when absent
   std::array<int, kNumHierarchies> dir_fds_{};     ///< -1 when absent; co-mounts share one fd
-  /// Counts the owned directory fds process-wide (for KeptFileFdsCap) while they live.
-  class DirFdCount {
+  /// Adds what it counts to a process-wide total while it lives (directory fds for
+  /// KeptFileFdsCap, live readers for the sentinels' fd reserve); moves with the reader.
+  class ProcessWideCount {
    public:
-    DirFdCount() = default;
-    DirFdCount(DirFdCount&& other) noexcept : n_(std::exchange(other.n_, 0)) {}
-    DirFdCount& operator=(DirFdCount&& other) noexcept;
-    ~DirFdCount();
+    explicit ProcessWideCount(std::atomic<size_t>* total = nullptr) : total_(total) {}
+    ProcessWideCount(ProcessWideCount&& other) noexcept
+        : total_(other.total_), n_(std::exchange(other.n_, 0)) {}
+    ProcessWideCount& operator=(ProcessWideCount&& other) noexcept;
+    ~ProcessWideCount();
     void Add(size_t n);
 
    private:
+    std::atomic<size_t>* total_;
     size_t n_ = 0;
   };
 
   std::vector<ScopedFd> owned_dir_fds_;
-  DirFdCount dir_fd_count_;
+  ProcessWideCount dir_fd_count_;
+  ProcessWideCount reader_count_;
   Hierarchy primary_ = Hierarchy::kUnified;
   uint64_t inode_ = 0;
   int64_t reads_ = 0;
   std::vector<FileState> files_;
   bool force_full_next_ = true;  ///< the first read is always full
+  /// Files whose text applied cleanly on the last full read (a fallback is skipped while its
+  /// primary's bit is set). 64 >= the number of files (checked in the .cc).
+  std::bitset<64> last_read_ok_;
+  uint64_t last_read_id_ = 0;    ///< CgroupSnapshot::read_id of the last read's output
   uint64_t last_psi_total_ = 0;  ///< sum of every PSI total at the last full read
   CgroupReadStats last_read_stats_;
   MemoryStat v1_stat_scratch_;  ///< v1 memory.stat before renaming, reused across ticks

@@ -331,5 +331,76 @@ TEST_F(IdleSkipTest, KeptTextsAreSizedToTheFiles) {
   EXPECT_LE(r->kept_text_bytes_for_testing(), bound_small);
 }
 
+TEST_F(IdleSkipTest, IdleReadIntoItsOwnLastOutputParsesNothing) {
+  WriteV2(1000, 4096);
+  auto r = Open(kNoPeriodicFullRead);
+  ASSERT_TRUE(r.ok());
+  CgroupSnapshot s;
+  Settle(*r, &s);
+  ASSERT_TRUE(r->Read(&s).ok());
+  EXPECT_FALSE(r->last_read_stats().full);
+  EXPECT_TRUE(r->last_read_stats().values_kept);
+  EXPECT_EQ(r->last_read_stats().files_read, 2);
+
+  // Another snapshot (a sampler slot that held another container): the kept texts are parsed
+  // into it, and it gets the same values.
+  CgroupSnapshot other;
+  other.memory_current = 1;
+  ASSERT_TRUE(r->Read(&other).ok());
+  EXPECT_FALSE(r->last_read_stats().full);
+  EXPECT_FALSE(r->last_read_stats().values_kept);
+  EXPECT_EQ(other.cpu_usage_usec, 1000u);
+  EXPECT_EQ(other.memory_current, 4096u);
+  EXPECT_EQ(other.memory_stat.Get("file"), 200u);
+  ASSERT_TRUE(other.io.has_value());
+  EXPECT_EQ(other.io->Totals().wbytes, 20u);
+  ASSERT_TRUE(other.io_pressure.has_value() && other.io_pressure->full.has_value());
+  EXPECT_EQ(other.io_pressure->full->total, 9u);
+  EXPECT_NE(other.taken_at_ns, 0);
+
+  // `s` no longer holds the last output (`other` does): parsed again, then kept.
+  ASSERT_TRUE(r->Read(&s).ok());
+  EXPECT_FALSE(r->last_read_stats().values_kept);
+  ASSERT_TRUE(r->Read(&s).ok());
+  EXPECT_TRUE(r->last_read_stats().values_kept);
+  EXPECT_EQ(s.memory_stat.Get("file"), 200u);
+  EXPECT_EQ(s.io_pressure->full->total, 9u);
+
+  // Another reader's output with the same values is not mistaken for this reader's.
+  auto r2 = Open(kNoPeriodicFullRead);
+  ASSERT_TRUE(r2.ok());
+  CgroupSnapshot s2;
+  Settle(*r2, &s2);
+  ASSERT_TRUE(r->Read(&s2).ok());
+  EXPECT_FALSE(r->last_read_stats().values_kept);
+}
+
+TEST_F(IdleSkipTest, KeptValuesStillPickUpAChangedLimitWithinItsPeriod) {
+  WriteV2(1000, 4096);
+  tree_.Write("c/memory.max", "1048576\n");
+  constexpr int kSlowEvery = 3;
+  auto r = CgroupReader::Open(V2(), "c",
+                              CgroupReaderOptions{.slow_file_every = kSlowEvery,
+                                                  .idle_full_read_every = kNoPeriodicFullRead});
+  ASSERT_TRUE(r.ok());
+  CgroupSnapshot s;
+  Settle(*r, &s);
+  ASSERT_TRUE(s.memory_max.has_value());
+  EXPECT_EQ(s.memory_max->value, 1048576u);
+  tree_.Write("c/memory.max", "max\n");
+  int kept = 0;
+  for (int read = 1; read <= kSlowEvery; ++read) {
+    ASSERT_TRUE(r->Read(&s).ok());
+    EXPECT_FALSE(r->last_read_stats().full);
+    kept += r->last_read_stats().values_kept;
+  }
+  EXPECT_TRUE(s.memory_max->unlimited()) << "the limit is re-read within " << kSlowEvery;
+  EXPECT_LT(kept, kSlowEvery) << "the read that re-read memory.max parsed";
+  EXPECT_EQ(s.memory_stat.Get("file"), 200u);  // the rest is intact after that read
+  ASSERT_TRUE(r->Read(&s).ok());
+  EXPECT_TRUE(r->last_read_stats().values_kept);
+  EXPECT_TRUE(s.memory_max->unlimited());
+}
+
 }  // namespace
 }  // namespace fgm::collector

@@ -6,6 +6,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
 
 #include "collector/cgroupfs/temp_tree_for_testing.h"
 #include "core/file.h"
@@ -455,6 +461,57 @@ TEST_F(CgroupReaderTempTest, DirectoryFdsAreCountedAndComeOffTheKeptFileCap) {
   }
   EXPECT_EQ(CgroupDirFdsInUse(), dirs_before);
   EXPECT_EQ(KeptFileFdsCap(), cap_before);
+}
+
+// When fds run short, every reader keeps its two sentinel files (read every tick) open and the
+// other per-tick files (read only on full reads) give way. Runs in a child process (a death test
+// re-executes the binary) so it can lower RLIMIT_NOFILE before KeptFileFdsCap first reads it.
+TEST(CgroupReaderFdBudgetTest, SentinelsKeepTheirFdsWhenTheCapRunsShort) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        // 1,000 fds: the cap is 1,000 - 256 (reserve) - 80 (one dir each) = 664, and 80 readers
+        // want ~10 per-tick files each, so filling in open order would starve the last ~14.
+        rlimit rl{};
+        ::getrlimit(RLIMIT_NOFILE, &rl);
+        rl.rlim_cur = std::min<rlim_t>(1000, rl.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &rl);
+        testing::TempTree tree;
+        constexpr int kReaders = 80;
+        std::vector<CgroupReader> readers;
+        for (int i = 0; i < kReaders; ++i) {
+          const std::string c = "c" + std::to_string(i);
+          tree.Write(c + "/cgroup.procs", "");
+          tree.Write(c + "/cpu.stat", "usage_usec 1\nuser_usec 1\nsystem_usec 0\n");
+          tree.Write(c + "/memory.current", "4096\n");
+          tree.Write(c + "/memory.peak", "4096\n");
+          tree.Write(c + "/memory.stat", "anon 1\nfile 2\n");
+          tree.Write(c + "/memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+          tree.Write(c + "/pids.current", "1\n");
+          tree.Write(c + "/io.stat", "8:0 rbytes=1 wbytes=2 rios=1 wios=1 dbytes=0 dios=0\n");
+          tree.Write(c + "/cpu.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+          tree.Write(c + "/memory.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+          tree.Write(c + "/io.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+        }
+        const CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kV2, tree.root());
+        for (int i = 0; i < kReaders; ++i) {
+          auto r = CgroupReader::Open(layout, "c" + std::to_string(i));
+          if (!r.ok()) _exit(2);
+          readers.push_back(std::move(r).value());
+        }
+        CgroupSnapshot s;
+        for (CgroupReader& r : readers) {
+          if (!r.Read(&s).ok()) _exit(3);
+        }
+        int starved = 0;
+        for (const CgroupReader& r : readers) starved += r.open_file_fds_for_testing() < 2;
+        const bool within_cap = KeptFileFdsInUse() <= KeptFileFdsCap();
+        const bool cap_reached = KeptFileFdsInUse() + 2 * kReaders >= KeptFileFdsCap();
+        std::fprintf(stderr, "starved=%d kept=%zu cap=%zu\n", starved, KeptFileFdsInUse(),
+                     KeptFileFdsCap());
+        _exit(starved == 0 && within_cap && cap_reached ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "starved=0");
 }
 
 TEST_F(CgroupReaderTempTest, HybridReadsCpuacctOnlyWithoutAUnifiedCpuStat) {
