@@ -50,7 +50,8 @@ struct SamplerOptions {
   /// ignored: `metadata` below is used for both discovery and sampling.
   DiscovererOptions discovery;
   /// Optional, not owned, must outlive the Sampler. Asked (non-blocking) each tick about
-  /// containers whose metadata is not found yet; while it is pending, samples carry what the
+  /// containers whose metadata is pending; after a kNotFound answer it is asked again after 1, 2,
+  /// 4, 8, then every 10 ticks (sampler.cc says why). Until found, samples carry what the
   /// cgroup path says (pod UID, QoS class). Discovery also uses it to skip sandboxes and calls
   /// Forget() when a container goes.
   k8s::MetadataProvider* metadata = nullptr;
@@ -149,6 +150,7 @@ class Sampler {
     std::optional<uint64_t> oom_kill_base;  ///< memory.events oom_kill at the previous read
     std::shared_ptr<const k8s::ContainerMetadata> metadata;  ///< once the provider found it
     uint64_t metadata_tick = 0;            ///< stats_.ticks when `metadata` was last asked for
+    uint32_t metadata_misses = 0;          ///< kNotFound answers in a row (backs off the asking)
     k8s::ContainerMetadata path_metadata;  ///< what the identity alone says (the fallback)
   };
   struct ProcessCpu {

@@ -95,7 +95,11 @@ class FakeMetadata final : public k8s::MetadataProvider {
   k8s::MetadataResult Lookup(const k8s::ContainerIdentity& identity) override {
     ++lookups;
     auto it = known.find(identity.container_id);
-    if (it == known.end()) return {.state = k8s::MetadataState::kPending, .metadata = nullptr};
+    if (it == known.end()) {
+      return {.state = unknown_is_not_found ? k8s::MetadataState::kNotFound
+                                            : k8s::MetadataState::kPending,
+              .metadata = nullptr};
+    }
     return {.state = k8s::MetadataState::kFound,
             .metadata = std::make_shared<const k8s::ContainerMetadata>(it->second)};
   }
@@ -107,6 +111,7 @@ class FakeMetadata final : public k8s::MetadataProvider {
   std::map<std::string, k8s::ContainerMetadata> known;
   std::set<std::string> forgotten;
   int lookups = 0;
+  bool unknown_is_not_found = false;  ///< answer kNotFound (not kPending) for unknown ids
 };
 
 // Captures log lines for the duration of a test.
@@ -557,6 +562,39 @@ TEST_F(SamplerTest, MetadataPendingThenFoundNeverBlocks) {
   Tick(*sampler);
   Tick(*sampler);
   EXPECT_EQ(metadata.lookups, lookups);
+}
+
+TEST_F(SamplerTest, MetadataMissesBackOffButALateAnswerStillShows) {
+  FakeMetadata metadata;
+  metadata.unknown_is_not_found = true;
+  Write(1, CgroupState{});
+  SamplerOptions o = Options();
+  o.metadata = &metadata;
+  auto sampler = Make(std::move(o));
+  Tick(*sampler);  // discovery and the sampler each ask once
+  const int first_tick_lookups = metadata.lookups;
+  // Misses are retried 1, 2, 4, 8, then every 10 ticks later: ticks 2, 4, 8, 16, 26, 36.
+  for (int tick = 2; tick <= 40; ++tick) Tick(*sampler);
+  EXPECT_EQ(metadata.lookups - first_tick_lookups, 6);
+
+  k8s::ContainerMetadata md;
+  md.pod_name = "late-0";
+  metadata.known[ContainerId(1)] = md;
+  int ticks_until_found = 0;
+  for (int tick = 1; tick <= 10 && ticks_until_found == 0; ++tick) {
+    if (Tick(*sampler).samples.at(0).metadata == md) ticks_until_found = tick;
+  }
+  EXPECT_GE(ticks_until_found, 1);
+  EXPECT_LE(ticks_until_found, 10) << "a late answer shows within 10 ticks";
+
+  // Pending answers (a source still syncing) are asked for every tick.
+  FakeMetadata pending;
+  Write(2, CgroupState{});
+  SamplerOptions p = Options();
+  p.metadata = &pending;
+  auto sampler2 = Make(std::move(p));
+  for (int tick = 1; tick <= 10; ++tick) Tick(*sampler2);
+  EXPECT_GE(pending.lookups, 2 * 10) << "two containers, one lookup each per tick";
 }
 
 TEST_F(SamplerTest, FoundMetadataIsRefreshedSoALaterSourceTakesOver) {
