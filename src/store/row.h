@@ -90,6 +90,17 @@ class RowBuffer {
 
   /// The `time` value (ms) of row i (every row has one, so value i is row i's).
   int64_t TimeMs(size_t i) const { return columns_[0].ints[i]; }
+  /// Whether column `column` of row i is set, and its value by physical type (REQUIRES: set).
+  /// For encoders that visit values in place instead of copying rows out (GetRow).
+  bool Has(int column, size_t i) const { return columns_[column].Has(i); }
+  int64_t IntAt(int column, size_t i) const {
+    const Column& c = columns_[column];
+    return c.ints[c.Index(i)];
+  }
+  double DoubleAt(int column, size_t i) const {
+    const Column& c = columns_[column];
+    return c.doubles[c.Index(i)];
+  }
   /// The string in column `column` of row i, or "" when null.
   std::string_view StringAt(int column, size_t i) const;
   /// Copies row i into *row.
