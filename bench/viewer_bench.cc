@@ -42,9 +42,9 @@ double Median(std::vector<double> v) {
 }
 
 // --profile RANGE: only the warm query of RANGE, --runs times, for `perf record`; prints the
-// median CPU time.
-int Profile(const std::string& data, const std::string& metric, const std::string& range,
-            int runs) {
+// median CPU time. --dump FILE also writes the answer's bytes (to compare two builds with cmp).
+int Profile(const std::string& data, const std::string& metric, const std::string& range, int runs,
+            const std::string& dump) {
   fgm::engine::Engine e({.roots = {data}});
   e.Refresh();
   fgm::engine::QueryParams params = {{"metric", metric}, {"range", range}, {"max_points", "2000"}};
@@ -53,8 +53,14 @@ int Profile(const std::string& data, const std::string& metric, const std::strin
   for (int r = 0; r <= runs; ++r) {
     e.response_cache().Clear();  // profile the computation, not the cache
     double c0 = CpuMs();
-    bytes = fgm::engine::HandleApiRequest(e, "/api/timeseries", params).body.size();
+    std::string body = fgm::engine::HandleApiRequest(e, "/api/timeseries", params).body;
     if (r > 0) cpu.push_back(CpuMs() - c0);  // the first run is cold
+    bytes = body.size();
+    if (r == 0 && !dump.empty()) {
+      FILE* f = std::fopen(dump.c_str(), "wb");
+      if (!f || std::fwrite(body.data(), 1, body.size(), f) != body.size()) return 1;
+      std::fclose(f);
+    }
   }
   std::printf("{\"range\":\"%s\",\"bytes\":%zu,\"warm_cpu_ms\":%.2f}\n", range.c_str(), bytes,
               Median(cpu));
@@ -64,15 +70,16 @@ int Profile(const std::string& data, const std::string& metric, const std::strin
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string data, metric = "cpu_usage_millicores", profile_range;
+  std::string data, metric = "cpu_usage_millicores", profile_range, dump;
   int runs = 7;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
     if (!std::strcmp(argv[i], "--runs")) runs = std::max(1, std::atoi(argv[i + 1]));
     if (!std::strcmp(argv[i], "--metric")) metric = argv[i + 1];
     if (!std::strcmp(argv[i], "--profile")) profile_range = argv[i + 1];
+    if (!std::strcmp(argv[i], "--dump")) dump = argv[i + 1];
   }
-  if (!profile_range.empty()) return Profile(data, metric, profile_range, runs);
+  if (!profile_range.empty()) return Profile(data, metric, profile_range, runs, dump);
   if (data.empty()) {
     std::fprintf(stderr, "usage: viewer_bench --data DIR [--runs N] [--metric NAME]\n");
     return 2;

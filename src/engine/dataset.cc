@@ -192,7 +192,9 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t
   // inode under two ids.
   std::map<std::pair<int64_t, std::string>, int> container_of_instance;
   ColumnBatch inodes, labels, times;
-  parquet::ColumnReadBuffers buffers;
+  // Kept across files (Refresh indexes them one after another): fresh buffers per file cost a
+  // page fault per 4 KiB of every page decoded, most of reading the id column at run edges.
+  thread_local parquet::ColumnReadBuffers buffers;
   for (int rg = 0; rg < reader->num_row_groups(); ++rg) {
     if (ChunkHasValues(*reader, rg, event_col)) file->has_events = true;
     if (ChunkHasValues(*reader, rg, device_col) || ChunkHasValues(*reader, rg, pid_col)) {
@@ -232,6 +234,97 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t
       }
     }
     if (runs.empty()) continue;
+    // Reads byte-array column kLabelCols[c] at `rows` (ascending, unique): one value per row, ""
+    // for a null or a missing column.
+    auto read_column_at = [&](size_t c, const std::vector<int64_t>& rows,
+                              std::vector<std::string>* values) -> Status {
+      values->assign(rows.size(), std::string());
+      int col = schema.FindColumn(kLabelCols[c]);
+      if (rows.empty() || col < 0 ||
+          schema.columns[col].type != parquet::PhysicalType::kByteArray) {
+        return OkStatus();
+      }
+      // One value for the whole row group (a constant such as node_name, or a row group of
+      // one container): the statistics say it without decoding a page.
+      auto stats = reader->ChunkStatistics(rg, col);
+      if (stats.ok() && stats->has_min_max() && stats->min_is_exact && stats->max_is_exact &&
+          stats->null_count && *stats->null_count == 0 && stats->min->bytes == stats->max->bytes) {
+        values->assign(rows.size(), stats->min->bytes);
+        return OkStatus();
+      }
+      RowRanges label_ranges;
+      for (int64_t r : rows) label_ranges.push_back({r, 1});
+      label_ranges = parquet::NormalizeRowRanges(std::move(label_ranges));
+      FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, col, label_ranges, &labels, &buffers));
+      std::vector<int64_t> idx = DenseIndex(labels);
+      for (size_t pos = 0; pos < rows.size(); ++pos) (*values)[pos] = StringAtRow(labels, idx, pos);
+      return OkStatus();
+    };
+    // The instance id at `rows` (ascending, unique): container_id, else cgroup_path, else "".
+    auto read_ids_at = [&](const std::vector<int64_t>& rows,
+                           std::vector<std::string>* ids) -> Status {
+      FGM_RETURN_IF_ERROR(read_column_at(0, rows, ids));
+      std::vector<int64_t> no_id;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if ((*ids)[i].empty()) no_id.push_back(rows[i]);
+      }
+      if (no_id.empty()) return OkStatus();
+      std::vector<std::string> paths;
+      FGM_RETURN_IF_ERROR(read_column_at(1, no_id, &paths));
+      for (size_t i = 0, n = 0; i < rows.size(); ++i) {
+        if ((*ids)[i].empty()) (*ids)[i] = std::move(paths[n++]);
+      }
+      return OkStatus();
+    };
+    // A run of one inode may still hold two instances: cgroup v1 reuses inode numbers, so a
+    // container created after another was removed can show its inode, and the file's order
+    // (container_id, inode, cgroup_path, time; store/row.h) puts the two next to each other. A
+    // run is split wherever the id changes. Sorted by id first, a run's rows all share one id
+    // exactly when its first and last rows do, so only those are read, and a whole run only when
+    // they differ (the rare reuse).
+    std::vector<std::string> ids;  // per run, at its first row
+    {
+      std::vector<int64_t> edges;
+      for (const RowRun& run : runs) {
+        edges.push_back(run.begin);
+        edges.push_back(run.end - 1);
+      }
+      std::sort(edges.begin(), edges.end());
+      edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+      std::vector<std::string> edge_ids;
+      FGM_RETURN_IF_ERROR(read_ids_at(edges, &edge_ids));
+      auto edge_id = [&](int64_t row) -> const std::string& {
+        return edge_ids[static_cast<size_t>(std::lower_bound(edges.begin(), edges.end(), row) -
+                                            edges.begin())];
+      };
+      std::vector<RowRun> split;
+      for (const RowRun& run : runs) {
+        if (edge_id(run.begin) == edge_id(run.end - 1)) {
+          split.push_back(run);
+          ids.push_back(edge_id(run.begin));
+          continue;
+        }
+        std::vector<int64_t> every_row;
+        for (int64_t r = run.begin; r < run.end; ++r) every_row.push_back(r);
+        std::vector<std::string> row_ids;
+        FGM_RETURN_IF_ERROR(read_ids_at(every_row, &row_ids));
+        for (size_t i = 0; i < row_ids.size(); ++i) {
+          int64_t r = run.begin + static_cast<int64_t>(i);
+          if (i > 0 && row_ids[i] == ids.back()) {
+            split.back().end = r + 1;
+            continue;
+          }
+          split.push_back({.row_group = rg, .begin = r, .end = r + 1, .inode = run.inode});
+          ids.push_back(std::move(row_ids[i]));
+        }
+      }
+      // Split runs end and start at rows the statistics do not describe.
+      if (split.size() != runs.size()) run_times.reset();
+      runs = std::move(split);
+      for (size_t k = 0; k < runs.size(); ++k) {
+        if (ids[k].empty()) ids[k] = "inode-" + std::to_string(runs[k].inode);
+      }
+    }
     // Rows to read: each run's first (labels, first time) and last (last time) row.
     std::vector<int64_t> rows;
     for (const RowRun& run : runs) {
@@ -259,65 +352,17 @@ Result<std::shared_ptr<const IndexedFile>> IndexFile(FileSource source, uint64_t
     // Reads label column `c` at the first rows of runs `which` into *values (one per run).
     auto read_labels = [&](size_t c, const std::vector<size_t>& which,
                            std::vector<std::string>* values) -> Status {
-      values->clear();
-      int col = schema.FindColumn(kLabelCols[c]);
-      if (which.empty() || col < 0 ||
-          schema.columns[col].type != parquet::PhysicalType::kByteArray) {
-        return OkStatus();
-      }
-      // One value for the whole row group (a constant such as node_name, or a row group of
-      // one container): the statistics say it without decoding a page.
-      auto stats = reader->ChunkStatistics(rg, col);
-      if (stats.ok() && stats->has_min_max() && stats->min_is_exact && stats->max_is_exact &&
-          stats->null_count && *stats->null_count == 0 && stats->min->bytes == stats->max->bytes) {
-        values->assign(which.size(), stats->min->bytes);
-        return OkStatus();
-      }
-      std::vector<int64_t> rows;  // the rows read, ascending
-      for (size_t k : which) rows.push_back(runs[k].begin);
-      std::sort(rows.begin(), rows.end());
-      rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-      RowRanges label_ranges;
-      for (int64_t r : rows) label_ranges.push_back({r, 1});
-      label_ranges = parquet::NormalizeRowRanges(std::move(label_ranges));
-      FGM_RETURN_IF_ERROR(reader->ReadColumnRanges(rg, col, label_ranges, &labels, &buffers));
-      std::vector<int64_t> idx = DenseIndex(labels);
-      for (size_t k : which) {
-        size_t pos = static_cast<size_t>(std::lower_bound(rows.begin(), rows.end(), runs[k].begin) -
-                                         rows.begin());
-        values->push_back(StringAtRow(labels, idx, pos));
-      }
-      return OkStatus();
+      std::vector<int64_t> first_rows;  // ascending (runs are in row order), unique
+      for (size_t k : which) first_rows.push_back(runs[k].begin);
+      return read_column_at(c, first_rows, values);
     };
-    // Which instance each run is: every run known from earlier files needs no read at all;
-    // otherwise the id columns are read (two columns, not eleven) and the other labels only for
-    // runs whose (inode, id) this file has not shown yet, in an earlier row group (a file whose
-    // row groups each hold a slice of every container, as the store's hourly sections and their
-    // exports do, repeats them from row group to row group) or in an earlier file. Kernels since
-    // 5.5 give kernfs nodes 64-bit ids that are not reused, so across files an inode names one
-    // instance (one seen with two ids is not trusted: see AddKnown); within a file the id is
-    // checked, as tests and old kernels may show one inode under two ids.
-    bool all_known = known != nullptr;
-    for (size_t k = 0; all_known && k < runs.size(); ++k) all_known = known->count(runs[k].inode);
-    std::vector<std::string> ids(runs.size());
-    if (all_known) {
-      for (size_t k = 0; k < runs.size(); ++k) ids[k] = known->at(runs[k].inode).id;
-    } else {
-      std::vector<size_t> every(runs.size());
-      for (size_t k = 0; k < runs.size(); ++k) every[k] = k;
-      std::vector<std::string> values;
-      FGM_RETURN_IF_ERROR(read_labels(0, every, &values));
-      if (!values.empty()) ids = std::move(values);
-      std::vector<size_t> no_id;
-      for (size_t k = 0; k < runs.size(); ++k) {
-        if (ids[k].empty()) no_id.push_back(k);
-      }
-      FGM_RETURN_IF_ERROR(read_labels(1, no_id, &values));
-      for (size_t n = 0; n < no_id.size(); ++n) {
-        if (n < values.size()) ids[no_id[n]] = values[n];
-        if (ids[no_id[n]].empty()) ids[no_id[n]] = "inode-" + std::to_string(runs[no_id[n]].inode);
-      }
-    }
+    // Which instance each run is: its id (read above), then the other labels only for runs whose
+    // (inode, id) this file has not shown yet, in an earlier row group (a file whose row groups
+    // each hold a slice of every container, as the store's hourly sections and their exports do,
+    // repeats them from row group to row group) or in an earlier file. Kernels since 5.5 give
+    // kernfs nodes 64-bit ids that are not reused, so across files an inode names one instance
+    // (one seen with two ids is not trusted: see AddKnown); within a file the id is checked, as
+    // cgroup v1, tests and old kernels may show one inode under two ids.
     std::vector<size_t> new_runs;  // runs whose labels are read from this row group
     for (size_t k = 0; k < runs.size(); ++k) {
       if (container_of_instance.count({runs[k].inode, ids[k]})) continue;

@@ -240,6 +240,49 @@ TEST_F(EngineTest, ResetsAndNewInstancesGiveNoRate) {
   EXPECT_DOUBLE_EQ(s.avg[5], 2000);  // new instance's second sample
 }
 
+// cgroup v1 reuses inode numbers: a container started after another was removed may get its
+// inode. In a file sorted by (container_id, inode, time) their rows are adjacent with one inode;
+// they are two instances, not one run of rows.
+TEST_F(EngineTest, ContainersSharingAnInodeAreSplitIntoTheirOwnRuns) {
+  for (bool compact : {false, true}) {
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    Write(
+        120,
+        [](int s) {
+          std::vector<Sample> v;
+          if (s < 70) v.push_back({.id = "a", .inode = 5, .mem_bytes = 1000 + s});
+          if (s >= 50) v.push_back({.id = "b", .inode = 5, .ns = "ns2", .mem_bytes = 5000 + s});
+          v.push_back({.id = "c", .mem_bytes = 9000 + s});
+          return v;
+        },
+        compact);
+    auto engine = MakeEngine();
+    Engine& e = *engine;
+    const auto& c = e.index().containers();
+    ASSERT_EQ(c.size(), 3u) << "compact " << compact;
+    EXPECT_EQ(c.at("a").first_seen_ms, kT0Ms);
+    EXPECT_EQ(c.at("a").last_seen_ms, kT0Ms + 69'000);
+    EXPECT_EQ(c.at("b").first_seen_ms, kT0Ms + 50'000);
+    EXPECT_EQ(c.at("b").last_seen_ms, kT0Ms + 119'000);
+    EXPECT_EQ(c.at("b").labels.namespace_name, "ns2");
+    SeriesResult r = Query(e, "memory_usage_bytes", {"a", "b", "c"}, 0, 120);
+    ASSERT_EQ(r.series.size(), 3u);
+    for (size_t k = 0; k < 3; ++k) {
+      const Series& s = r.series[k];
+      int64_t first_s = k == 1 ? 50 : 0, end_s = k == 0 ? 70 : 120;
+      double base = k == 0 ? 1000 : k == 1 ? 5000 : 9000;
+      ASSERT_EQ(s.t.size(), static_cast<size_t>(end_s - first_s))
+          << s.container << " compact " << compact;
+      for (size_t i = 0; i < s.t.size(); ++i) {
+        int64_t sec = first_s + static_cast<int64_t>(i);
+        EXPECT_EQ(s.t[i], kT0Ms + sec * 1000) << s.container;
+        EXPECT_EQ(s.avg[i], base + static_cast<double>(sec)) << s.container << " at " << sec;
+      }
+    }
+  }
+}
+
 TEST_F(EngineTest, GapsBecomeOneNullEntry) {
   Write(
       40,
