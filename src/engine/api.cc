@@ -2,6 +2,7 @@
 #include "engine/api.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -351,58 +352,137 @@ Result<SeriesQuery> BuildSeriesQuery(Engine& engine, const QueryParams& p, int m
   return q;
 }
 
+// One element of "series": container, its labels, then the bucket arrays.
+void WriteSeries(JsonWriter& w, const Series& s) {
+  w.BeginObject();
+  w.Key("container");
+  w.String(s.container);
+  WriteContainerRef(w, s.info);
+  w.Key("t");
+  w.IntArray(s.t);
+  w.Key("avg");
+  w.DoubleArray(s.avg);
+  w.Key("min");
+  w.DoubleArray(s.min);
+  w.Key("max");
+  w.DoubleArray(s.max);
+  w.EndObject();
+}
+
+// Computes and writes the series of `plan` in order, as elements of the array `w` is in. A large
+// answer is split between the engine's worker threads, which each compute and format whole
+// series: the calling thread takes series from the front and writes them straight into `w`, the
+// others take them from the back into buffers of their own, appended in order at the end. Taking
+// one series at a time from both ends balances the threads whatever the load on each core, and
+// only the back part is copied once. The bytes are those of the one-thread loop. `reserve_bytes`:
+// an upper bound on the series' JSON.
+void WriteAllSeries(Engine& engine, const SeriesPlan& plan, size_t reserve_bytes, JsonWriter& w) {
+  const size_t n = plan.size();
+  const int slots = engine.SlotsFor(plan);
+  if (slots <= 1) {
+    Series s;  // one scratch series: its vectors keep their capacity from series to series
+    for (size_t i = 0; i < n; ++i) {
+      plan.Compute(i, &s);
+      WriteSeries(w, s);
+    }
+    return;
+  }
+  struct Fragment {
+    int slot = 0;
+    size_t begin = 0, end = 0;  // in side[slot]
+  };
+  std::vector<Fragment> fragments(n);
+  // side[0] is unused: slot 0 writes w. The others write into their slot's kept buffer (see
+  // WorkerPool::buffer), reserved on their own thread (so in its malloc arena, apart from the
+  // answers the caller allocates and frees) for all the series, as a slot may get them all: it
+  // never regrows by copying, and pages never written are never touched.
+  WorkerPool& workers = engine.workers();
+  std::vector<JsonWriter> side(static_cast<size_t>(slots));
+  for (int k = 1; k < slots; ++k) {
+    side[static_cast<size_t>(k)] = JsonWriter(std::move(workers.buffer(k)));
+  }
+  // Series [front, back) are not taken yet: front in the high half, back in the low half, so one
+  // compare-and-swap takes a series from either end (no thread ever sleeps on a lock here). A
+  // plan has one series per container, far below 2^32.
+  std::atomic<uint64_t> untaken{n};
+  auto take = [&](bool from_front, size_t* i) {
+    uint64_t cur = untaken.load(std::memory_order_relaxed);
+    while (true) {
+      uint64_t front = cur >> 32, back = cur & 0xffffffff;
+      if (front == back) return false;
+      uint64_t next = from_front ? cur + (uint64_t{1} << 32) : cur - 1;
+      if (untaken.compare_exchange_weak(cur, next, std::memory_order_relaxed)) {
+        *i = static_cast<size_t>(from_front ? front : back - 1);
+        return true;
+      }
+    }
+  };
+  std::atomic<uint64_t> on_workers{0};
+  workers.Run([&](int slot) {
+    Series s;
+    JsonWriter& own = side[static_cast<size_t>(slot)];
+    if (slot != 0) own.Reserve(reserve_bytes);
+    size_t i;
+    while (take(slot == 0, &i)) {
+      plan.Compute(i, &s);
+      if (slot == 0) {
+        WriteSeries(w, s);
+        continue;
+      }
+      own.BeginFragment();
+      size_t begin = own.size();
+      WriteSeries(own, s);
+      fragments[i] = {slot, begin, own.size()};
+      on_workers.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  for (size_t i = static_cast<size_t>(untaken.load() >> 32); i < n; ++i) {
+    const Fragment& f = fragments[i];
+    w.Raw(
+        std::string_view(side[static_cast<size_t>(f.slot)].str()).substr(f.begin, f.end - f.begin));
+  }
+  for (int k = 1; k < slots; ++k) workers.buffer(k) = side[static_cast<size_t>(k)].Take();
+  engine.CountSeriesOnWorkers(on_workers.load());
+}
+
 ApiResponse Timeseries(Engine& engine, const QueryParams& p) {
   auto max_points = ParseMaxPoints(p, kDefaultMaxPoints);
   if (!max_points.ok()) return FromStatus(max_points.error());
   auto q = BuildSeriesQuery(engine, p, *max_points);
   if (!q.ok()) return FromStatus(q.error());
   const MetricInfo* metric = FindMetric(q->metric);
-  SeriesResult empty{.metric = metric, .from_ms = q->from_ms, .to_ms = q->to_ms, .step_ms = 0};
-  Result<SeriesResult> r = empty;
+  SeriesPlan empty;
+  Result<SeriesPlan> plan = std::move(empty);
+  int64_t from_ms = q->from_ms, to_ms = q->to_ms, step_ms = engine.options().sample_interval_ms;
   if (q->to_ms > q->from_ms && !q->containers.empty()) {
-    r = engine.QuerySeries(*q);
-    if (!r.ok()) return FromStatus(r.error());
-  } else {
-    r->step_ms = engine.options().sample_interval_ms;
+    plan = engine.PlanSeries(*q);
+    if (!plan.ok()) return FromStatus(plan.error());
+    step_ms = plan->shape().step_ms;
   }
   JsonWriter w;
-  // Bytes per bucket: a 13-digit time and three values of 7 significant digits with commas are
-  // ~45; 48 is rarely exceeded (a regrowth then copies once), and reserved pages that are never
-  // written are never touched.
+  // Bytes per bucket entry: a 13-digit time and three values of 7 significant digits with
+  // commas are ~45; 48 is rarely exceeded (a regrowth then copies once), and reserved pages that
+  // are never written are never touched.
   constexpr size_t kBytesPerBucket = 48;
   // Keys, names and labels of one series.
   constexpr size_t kBytesPerSeries = 512;
-  size_t buckets = 0;
-  for (const Series& s : r->series) buckets += s.t.size();
-  w.Reserve(256 + r->series.size() * kBytesPerSeries + buckets * kBytesPerBucket);
+  const size_t series_bytes =
+      plan->size() * kBytesPerSeries + static_cast<size_t>(plan->max_entries()) * kBytesPerBucket;
+  w.Reserve(256 + series_bytes);
   w.BeginObject();
   w.Key("metric");
   w.String(metric->name);
   w.Key("unit");
   w.String(metric->unit);
   w.Key("from_ms");
-  w.Int(r->from_ms);
+  w.Int(from_ms);
   w.Key("to_ms");
-  w.Int(r->to_ms);
+  w.Int(to_ms);
   w.Key("step_ms");
-  w.Int(r->step_ms);
+  w.Int(step_ms);
   w.Key("series");
   w.BeginArray();
-  for (const Series& s : r->series) {
-    w.BeginObject();
-    w.Key("container");
-    w.String(s.container);
-    WriteContainerRef(w, s.info);
-    w.Key("t");
-    w.IntArray(s.t);
-    w.Key("avg");
-    w.DoubleArray(s.avg);
-    w.Key("min");
-    w.DoubleArray(s.min);
-    w.Key("max");
-    w.DoubleArray(s.max);
-    w.EndObject();
-  }
+  WriteAllSeries(engine, *plan, series_bytes, w);
   w.EndArray();
   w.EndObject();
   return {200, w.Take()};

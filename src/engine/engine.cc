@@ -2,6 +2,7 @@
 #include "engine/engine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -14,16 +15,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kSubKeyColumn = -2;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// A run of rows of one container instance inside a cached chunk.
-struct Piece {
-  const int64_t* t;
-  const double* v;
-  const int64_t* keys;  // device/process key per row (0 = container row), or null
-  int64_t begin, end;
-  int64_t inode;
-  int64_t first_ms;
-};
 
 // Per-bucket min/max/avg of a time-ordered stream of samples, written into a Series, with one
 // null entry for each gap (no sample for more than 2 sampling intervals across empty buckets).
@@ -207,7 +198,8 @@ void ResponseCache::Insert(const std::string& key, uint64_t generation,
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
       index_(options_.roots),
-      responses_(options_.response_cache_bytes) {}
+      responses_(options_.response_cache_bytes),
+      workers_(options_.query_threads) {}
 
 bool Engine::Refresh() {
   bool changed = index_.Refresh();
@@ -332,7 +324,7 @@ Result<std::shared_ptr<const Engine::Chunk>> Engine::GetChunk(const IndexedFile&
   return result;
 }
 
-Result<SeriesResult> Engine::QuerySeries(const SeriesQuery& query) {
+Result<SeriesPlan> Engine::PlanSeries(const SeriesQuery& query) {
   const MetricInfo* metric = FindMetric(query.metric);
   if (!metric) {
     return InvalidArgumentError("unknown metric '" + query.metric +
@@ -342,7 +334,8 @@ Result<SeriesResult> Engine::QuerySeries(const SeriesQuery& query) {
     return InvalidArgumentError("empty time range: send from < to (UTC milliseconds)");
   }
   const int64_t interval = options_.sample_interval_ms;
-  SeriesResult result;
+  SeriesPlan plan;
+  SeriesResult& result = plan.shape_;
   result.metric = metric;
   result.from_ms = query.from_ms;
   result.to_ms = query.to_ms;
@@ -365,10 +358,10 @@ Result<SeriesResult> Engine::QuerySeries(const SeriesQuery& query) {
   // Counters need the sample before `from` to give a rate at the first tick of the range.
   const int64_t read_from = metric->counter ? query.from_ms - 2 * interval : query.from_ms;
   const int64_t read_to = query.to_ms;  // exclusive
-  // Runs to read, per series, as views into cached chunks (kept alive by `chunks`): no copy of
-  // the samples is made before the single streaming pass below.
-  std::vector<std::vector<Piece>> pieces(result.series.size());
-  std::vector<std::shared_ptr<const Chunk>> chunks;
+  // Runs to read, per series, as views into cached chunks (kept alive by the plan): no copy of
+  // the samples is made before the single streaming pass of SeriesPlan::Compute.
+  std::vector<std::vector<SeriesPlan::Run>>& pieces = plan.runs_;
+  pieces.resize(result.series.size());
   std::vector<int> selected;
   for (const auto& file_ptr : index_.files()) {
     const IndexedFile& file = *file_ptr;
@@ -446,29 +439,82 @@ Result<SeriesResult> Engine::QuerySeries(const SeriesQuery& query) {
             {times->ints.data(), values->values.data(), keys ? keys->ints.data() : nullptr,
              run.begin, run.end, run.inode, run.first_ms});
       }
-      chunks.push_back(std::move(times));
-      chunks.push_back(std::move(values));
-      if (keys) chunks.push_back(std::move(keys));
+      plan.chunks_.push_back(std::move(times));
+      plan.chunks_.push_back(std::move(values));
+      if (keys) plan.chunks_.push_back(std::move(keys));
     }
   }
 
+  plan.series_rows_.assign(pieces.size(), 0);
   for (size_t s = 0; s < pieces.size(); ++s) {
-    std::vector<Piece>& p = pieces[s];
-    std::stable_sort(p.begin(), p.end(),
-                     [](const Piece& a, const Piece& b) { return a.first_ms < b.first_ms; });
-    Bucketer bucketer(&result.series[s], query.from_ms, query.to_ms, result.step_ms, interval);
-    SampleStream stream(&bucketer, metric->counter);
-    for (const Piece& piece : p) {
-      for (int64_t r = piece.begin; r < piece.end; ++r) {
-        double v = piece.v[r];
-        int64_t t = piece.t[r];
-        if (std::isnan(v) || t < read_from || t >= read_to) continue;
-        stream.Add(t, piece.inode, v, piece.keys && piece.keys[r] != 0);
-      }
-    }
-    stream.Finish();
-    bucketer.Finish();
+    std::vector<SeriesPlan::Run>& p = pieces[s];
+    std::stable_sort(p.begin(), p.end(), [](const SeriesPlan::Run& a, const SeriesPlan::Run& b) {
+      return a.first_ms < b.first_ms;
+    });
+    for (const SeriesPlan::Run& run : p) plan.series_rows_[s] += run.end - run.begin;
+    plan.rows_ += plan.series_rows_[s];
   }
+  plan.read_from_ms_ = read_from;
+  plan.read_to_ms_ = read_to;
+  plan.interval_ms_ = interval;
+  plan.counter_ = metric->counter;
+  return plan;
+}
+
+int64_t SeriesPlan::max_entries() const {
+  const SeriesResult& r = shape_;
+  if (r.step_ms <= 0) return 0;
+  int64_t buckets =
+      (r.to_ms - FloorDiv(r.from_ms, r.step_ms) * r.step_ms + r.step_ms - 1) / r.step_ms;
+  int64_t total = 0;
+  for (int64_t rows : series_rows_) total += std::min(rows, buckets);
+  return total;
+}
+
+void SeriesPlan::Compute(size_t i, Series* out) const {
+  const Series& shell = shape_.series[i];
+  out->container = shell.container;
+  out->info = shell.info;
+  out->t.clear();
+  out->avg.clear();
+  out->min.clear();
+  out->max.clear();
+  Bucketer bucketer(out, shape_.from_ms, shape_.to_ms, shape_.step_ms, interval_ms_);
+  SampleStream stream(&bucketer, counter_);
+  for (const Run& run : runs_[i]) {
+    for (int64_t r = run.begin; r < run.end; ++r) {
+      double v = run.v[r];
+      int64_t t = run.t[r];
+      if (std::isnan(v) || t < read_from_ms_ || t >= read_to_ms_) continue;
+      stream.Add(t, run.inode, v, run.keys && run.keys[r] != 0);
+    }
+  }
+  stream.Finish();
+  bucketer.Finish();
+}
+
+int Engine::SlotsFor(const SeriesPlan& plan) const {
+  return plan.rows() < options_.min_rows_to_split ? 1 : workers_.slots();
+}
+
+Result<SeriesResult> Engine::QuerySeries(const SeriesQuery& query) {
+  FGM_ASSIGN_OR_RETURN(SeriesPlan plan, PlanSeries(query));
+  SeriesResult result = plan.shape();
+  const size_t n = plan.size();
+  if (SlotsFor(plan) <= 1) {
+    for (size_t i = 0; i < n; ++i) plan.Compute(i, &result.series[i]);
+    return result;
+  }
+  // Series are independent: each slot takes the next one until none is left.
+  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> on_workers{0};
+  workers_.Run([&](int slot) {
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+      plan.Compute(i, &result.series[i]);
+      if (slot != 0) on_workers.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  stats_.series_on_workers += on_workers.load();
   return result;
 }
 

@@ -6,7 +6,9 @@
 // explicit gaps. Decoded column chunks live in a byte-bounded LRU cache keyed by the file's
 // version id (path + size + mtime), so a replaced or removed file can never be served stale; the
 // live (journal) part is never cached. Whole API answers are kept one level up, in the
-// ResponseCache that HandleApiRequest (api.h) consults, per index generation.
+// ResponseCache that HandleApiRequest (api.h) consults, per index generation. A query is planned
+// under the engine's lock (PlanSeries: which rows of which cached chunks) and then computed per
+// series, which large answers split across the engine's WorkerPool.
 //
 //   Engine engine({.roots = {"/data/fgm"}});
 //   engine.Refresh();
@@ -26,6 +28,7 @@
 #include "core/result.h"
 #include "engine/dataset.h"
 #include "engine/metrics.h"
+#include "engine/worker_pool.h"
 
 namespace fgm::engine {
 
@@ -43,6 +46,13 @@ struct EngineOptions {
   /// holds five of the largest answers we know (one metric x 333 containers x 1 h at 2,000
   /// points, 12.7 MB) or hundreds of typical ones, next to the 256 MiB of decoded chunks.
   size_t response_cache_bytes = size_t{64} << 20;
+  /// Threads computing one large answer, the caller's included (WorkerPool); 1 = sequential.
+  /// Two halve the largest answers (333 series x 1 h: 2.4 M numbers to format) on the 2-core
+  /// nodes the monitor runs on, where the viewer must not take every core from the workloads.
+  int query_threads = 2;
+  /// Answers reading fewer rows than this stay on the calling thread: waking a worker costs
+  /// tens of microseconds, as much as computing ~10,000 rows. Tests set 0 to always split.
+  int64_t min_rows_to_split = 50'000;
 };
 
 struct SeriesQuery {
@@ -66,6 +76,47 @@ struct SeriesResult {
   std::vector<Series> series;
 };
 
+/// What a series query reads, resolved by Engine::PlanSeries: per series, the runs of rows it
+/// reads inside decoded column chunks, which the plan keeps alive. Computing a series (Compute)
+/// reads only the plan, so distinct series may be computed on different threads at once. Valid
+/// until the engine's next Refresh (series point at its ContainerInfo).
+class SeriesPlan {
+ public:
+  /// Metric, range, bucket width, and one Series per container (container and info set, no
+  /// buckets), in the query's order.
+  const SeriesResult& shape() const { return shape_; }
+  size_t size() const { return shape_.series.size(); }
+  /// Rows read by all series (the work to do).
+  int64_t rows() const { return rows_; }
+  /// An upper bound on the bucket entries of all series (each series has at most one entry per
+  /// bucket of the range, gap entries included, and at most one per row read).
+  int64_t max_entries() const;
+  /// Rates, buckets and gap entries of series i into out (t/avg/min/max cleared first, their
+  /// capacity kept; container and info copied from shape()). Thread-safe for distinct `out`s.
+  void Compute(size_t i, Series* out) const;
+
+ private:
+  friend class Engine;
+  // A run of rows of one container instance inside cached chunks.
+  struct Run {
+    const int64_t* t;
+    const double* v;
+    const int64_t* keys;  // device/process key per row (0 = container row), or null
+    int64_t begin, end;
+    int64_t inode;
+    int64_t first_ms;
+  };
+
+  SeriesResult shape_;
+  std::vector<std::vector<Run>> runs_;               // per series, ordered by first_ms
+  std::vector<int64_t> series_rows_;                 // per series
+  std::vector<std::shared_ptr<const void>> chunks_;  // keeps the runs' chunks alive
+  int64_t read_from_ms_ = 0, read_to_ms_ = 0;        // rows read: [read_from, read_to)
+  int64_t interval_ms_ = 1000;
+  bool counter_ = false;
+  int64_t rows_ = 0;
+};
+
 struct Event {
   int64_t time_ms = 0;
   std::string container;
@@ -82,9 +133,10 @@ struct EngineStats {
   uint64_t chunks_decoded = 0;
   uint64_t cache_hits = 0;
   uint64_t cache_bytes = 0;
-  uint64_t response_hits = 0;    // API answers served from the ResponseCache
-  uint64_t response_misses = 0;  // cacheable answers computed
-  uint64_t response_bytes = 0;   // bytes of answers held
+  uint64_t response_hits = 0;      // API answers served from the ResponseCache
+  uint64_t response_misses = 0;    // cacheable answers computed
+  uint64_t response_bytes = 0;     // bytes of answers held
+  uint64_t series_on_workers = 0;  // series computed on a WorkerPool thread other than the caller's
 };
 
 /// Whole API answers by canonical request, bounded by bytes (least recently used dropped first).
@@ -142,8 +194,18 @@ class Engine {
   std::mutex& mutex() { return mutex_; }
 
   /// kInvalidArgument for an unknown metric or an empty/inverted range; kNotFound for an unknown
-  /// container id.
+  /// container id. Large answers are computed on workers().
   Result<SeriesResult> QuerySeries(const SeriesQuery& query);
+  /// The first half of QuerySeries: validates the query, prunes files and row groups, decodes (or
+  /// finds cached) the chunks to read. Same errors as QuerySeries.
+  Result<SeriesPlan> PlanSeries(const SeriesQuery& query);
+  /// Threads to compute `plan` on: 1 for a plan under options().min_rows_to_split rows, else
+  /// workers().slots().
+  int SlotsFor(const SeriesPlan& plan) const;
+  /// Threads shared by the requests (one at a time: hold mutex()).
+  WorkerPool& workers() { return workers_; }
+  /// Counted by callers that compute series on workers().
+  void CountSeriesOnWorkers(uint64_t n) { stats_.series_on_workers += n; }
   /// Events in [from, to) of the given containers (empty = all), oldest first.
   Result<std::vector<Event>> QueryEvents(const std::vector<std::string>& containers,
                                          int64_t from_ms, int64_t to_ms);
@@ -190,6 +252,7 @@ class Engine {
   size_t cache_bytes_ = 0;
   ResponseCache responses_;
   EngineStats stats_;
+  WorkerPool workers_;
 };
 
 /// Bucket width for a range: a multiple of the sampling interval giving at most max_points buckets.

@@ -22,6 +22,11 @@ namespace fgm::engine {
 ///   w.str() == R"({"n":3,"v":0.5})"
 class JsonWriter {
  public:
+  JsonWriter() = default;
+  /// Writes into `buffer`'s memory: its contents are dropped, its capacity kept (Take() hands it
+  /// back).
+  explicit JsonWriter(std::string buffer) : out_(std::move(buffer)) { out_.clear(); }
+
   void BeginObject() { Open('{'); }
   void EndObject() { Close('}'); }
   void BeginArray() { Open('['); }
@@ -43,6 +48,14 @@ class JsonWriter {
   void DoubleArray(std::span<const double> values);
   /// Pre-sizes the buffer for a response of about `bytes` (avoids the copies of regrowth).
   void Reserve(size_t bytes) { out_.reserve(bytes); }
+
+  /// Appends `json`, one complete value written by another JsonWriter (e.g. on another thread),
+  /// as the next value: a comma first when one is due, as for any value.
+  void Raw(std::string_view json);
+  /// The next value starts a separate fragment: no comma before it. For a writer that collects
+  /// values back to back, each to be spliced elsewhere with Raw() (sliced by size()).
+  void BeginFragment() { need_comma_ = false; }
+  size_t size() const { return out_.size(); }
 
   const std::string& str() const { return out_; }
   std::string Take() { return std::move(out_); }

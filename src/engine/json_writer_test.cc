@@ -115,6 +115,51 @@ TEST(JsonWriterTest, ArraysMatchValueByValueWritesAcrossBlocks) {
   }
 }
 
+// IntArray keeps the digits of the part above 10^8 from value to value (times share it): every
+// value must still print as std::to_string does, when that part changes, stays, or is absent.
+TEST(JsonWriterTest, IntArrayMatchesToStringAcrossItsDigitCache) {
+  std::mt19937_64 rng(11);
+  std::vector<int64_t> values = {99999999,
+                                 100000000,
+                                 100000001,
+                                 1767225599999,
+                                 1767225600000,
+                                 9999999999999999,
+                                 10000000000000000,
+                                 -1767225600000,
+                                 0,
+                                 1767225600000,
+                                 199999999,
+                                 200000000,
+                                 std::numeric_limits<int64_t>::max(),
+                                 1767225600000};
+  for (int i = 0; i < 200000; ++i) {
+    switch (rng() % 4) {
+      case 0:  // the next time of a series
+        values.push_back(values.back() + 2000);
+        break;
+      case 1:  // near a 10^8 boundary of the high part
+        values.push_back(static_cast<int64_t>(rng() % 20000000) * 100000000 - 1 +
+                         static_cast<int64_t>(rng() % 3));
+        break;
+      case 2:
+        values.push_back(static_cast<int64_t>(rng() >> (rng() % 64)));
+        break;
+      default:
+        values.push_back(-static_cast<int64_t>(rng() >> (1 + rng() % 63)));
+    }
+  }
+  JsonWriter w;
+  w.IntArray(values);
+  std::string want = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) want += ',';
+    want += std::to_string(values[i]);
+  }
+  want += ']';
+  EXPECT_EQ(w.str(), want);
+}
+
 TEST(JsonWriterTest, IntegersAtTheLimits) {
   JsonWriter w;
   w.BeginArray();
