@@ -220,10 +220,16 @@ MetadataResult FileMetadataProvider::LookupId(const std::string& container_id,
     }
     return MetadataResult{MetadataState::kFound, e.metadata};
   }
-  if (now_ns - e.checked_ns < options_.retry_interval_ns) {
+  if (now_ns - e.checked_ns < MissRetryInterval(e.misses)) {
     return MetadataResult{MetadataState::kNotFound, nullptr};
   }
   return Load(container_id, path_pod_uid, depth, now_ns);
+}
+
+int64_t FileMetadataProvider::MissRetryInterval(uint32_t misses) const {
+  int64_t wait = options_.retry_interval_ns;
+  for (uint32_t i = 1; i < misses && wait < options_.max_retry_interval_ns; ++i) wait *= 2;
+  return std::min(wait, std::max(options_.retry_interval_ns, options_.max_retry_interval_ns));
 }
 
 bool FileMetadataProvider::TakeReadToken(int64_t now_ns) {
@@ -247,6 +253,11 @@ MetadataResult FileMetadataProvider::Load(const std::string& container_id,
   Entry miss;
   miss.state = MetadataState::kNotFound;
   miss.checked_ns = now_ns;
+  if (auto prev = entries_.find(container_id);
+      prev != entries_.end() && prev->second.state == MetadataState::kNotFound) {
+    miss.misses = prev->second.misses;
+  }
+  ++miss.misses;
   for (const std::string& path : CandidatePaths(container_id)) {
     ++files_read_;
     Result<std::string> text = ReadMetadataFile(path, options_.max_file_bytes);

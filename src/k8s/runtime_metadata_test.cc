@@ -219,6 +219,34 @@ TEST_F(ProviderTest, MissesAreRetriedOnlyAfterTheRetryInterval) {
   EXPECT_EQ(r.metadata->pod_name, "web-7d4b9c8f6d-x2x9k");
 }
 
+TEST_F(ProviderTest, RepeatedMissesBackOffUpToTheMaximumThenALateFileIsFound) {
+  ContainerdMetadataProvider provider(root_.path(), clock_);
+  auto id = Identity(ContainerRuntime::kContainerd, kContainerId, kPodUid);
+  // Ask every second for 3 minutes with no file: reads happen after waits of 5, 10, 20, 40, 60,
+  // 60 s, i.e. at t = 0, 5, 15, 35, 75, 135 s (and 195 s, past the window).
+  std::vector<int> read_at_s;
+  for (int t = 0; t < 180; ++t) {
+    const uint64_t before = provider.files_read();
+    EXPECT_EQ(provider.Lookup(id).state, MetadataState::kNotFound);
+    if (provider.files_read() != before) read_at_s.push_back(t);
+    clock_.AdvanceNs(kNanosPerSecond);
+  }
+  EXPECT_EQ(read_at_s, (std::vector<int>{0, 5, 15, 35, 75, 135}));
+
+  // The file appears late: found within the 60 s maximum wait.
+  ASSERT_TRUE(root_
+                  .Write(kContainerdDir + kContainerId + "/config.json",
+                         Fill(testing::kContainerdContainerConfig))
+                  .ok());
+  int found_after_s = -1;
+  for (int t = 0; t <= 60 && found_after_s < 0; ++t) {
+    if (provider.Lookup(id).found()) found_after_s = t;
+    clock_.AdvanceNs(kNanosPerSecond);
+  }
+  EXPECT_GE(found_after_s, 0);
+  EXPECT_LE(found_after_s, 60);
+}
+
 TEST_F(ProviderTest, PodUidFromThePathFillsAGap) {
   // Older containerd versions did not write io.kubernetes.cri.sandbox-uid.
   ASSERT_TRUE(root_
@@ -239,7 +267,7 @@ TEST_F(ProviderTest, MalformedFileIsLoggedOnceAndNeverCrashes) {
   auto id = Identity(ContainerRuntime::kContainerd, kContainerId);
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(provider.Lookup(id).state, MetadataState::kNotFound);
-    clock_.AdvanceNs(10 * kNanosPerSecond);  // past the retry interval: the file is re-read
+    clock_.AdvanceNs(60 * kNanosPerSecond);  // past the longest retry wait: the file is re-read
   }
   EXPECT_EQ(logs.CountContaining(root_.path() + "/" + rel), 1u);
 

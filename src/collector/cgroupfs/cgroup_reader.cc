@@ -477,19 +477,39 @@ size_t KeptFileFdsCap() {
   return kLimit > reserve + dirs ? kLimit - reserve - dirs : 0;
 }
 
-// The sentinels are read on every tick of every container, the other per-tick files only on
-// full reads (every tick of a busy container, one in idle_full_read_every of an idle one). So when
-// fds run short, the sentinels keep theirs: the other files may only take fds while two per live
-// reader stay free. At 1,000 hybrid containers and a 20,000 limit, filling the cap in discovery
-// order left ~150 containers re-opening both sentinels every tick (21% of the sampling thread,
-// docs/benchmarks.md); with the reserve every container's sentinels stay open.
 namespace {
-size_t KeepCapFor(size_t file_index) {
-  const size_t cap = KeptFileFdsCap();
-  if (IsSentinel(file_index)) return cap;
-  const size_t sentinel_reserve = 2 * g_readers.load(std::memory_order_relaxed);
-  return cap > sentinel_reserve ? cap - sentinel_reserve : 0;
+
+// Which files keep fds when they run short, in three tiers by how often a file is read:
+// 1. the sentinels, read on every tick of every container;
+// 2. the other per-tick files, read on full reads (every tick of a busy container, one in
+//    idle_full_read_every of an idle one): only while two fds per live reader stay free;
+// 3. slow files (limits), read once per slow_file_every: only while kPerTickFilesPerReader fds
+//    per live reader stay free, i.e. when every reader's per-tick files fit as well.
+// At 1,000 hybrid containers and a 20,000 limit, filling the cap in discovery order left ~150
+// containers re-opening both sentinels every tick (21% of the sampling thread, docs/benchmarks.md);
+// with the tiers every container's sentinels stay open. At 100 containers everything fits, and
+// keeping the slow files open saves the openat + close of one of them per container per tick
+// (~6 us each; the pread alone is ~1 us).
+// Per-tick files a reader keeps: 13 on a hybrid host (unified cpu.stat and three pressure files,
+// nine v1 files), 13 on v2; rounded up for layouts with irq.pressure or v1 fallbacks.
+constexpr size_t kPerTickFilesPerReader = 16;
+
+enum class FdTier { kSentinel, kPerTick, kSlow };
+
+FdTier TierOf(size_t file_index) {
+  if (IsSentinel(file_index)) return FdTier::kSentinel;
+  return kFiles[file_index].slow ? FdTier::kSlow : FdTier::kPerTick;
 }
+
+size_t KeepCapFor(FdTier tier) {
+  const size_t cap = KeptFileFdsCap();
+  const size_t readers = g_readers.load(std::memory_order_relaxed);
+  size_t reserve = 0;
+  if (tier == FdTier::kPerTick) reserve = 2 * readers;
+  if (tier == FdTier::kSlow) reserve = kPerTickFilesPerReader * readers;
+  return cap > reserve ? cap - reserve : 0;
+}
+
 }  // namespace
 
 CgroupReader::ProcessWideCount& CgroupReader::ProcessWideCount::operator=(
@@ -559,6 +579,18 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
   r.dir_fds_.fill(-1);
   r.files_.resize(kNumFiles);
   if (layout.mode != CgroupMode::kV2) r.files_[kCgroupEvents].skip = true;
+  if (layout.mode == CgroupMode::kHybrid) {
+    // The unified tree of a hybrid host has no controllers (each is bound to its v1 hierarchy
+    // and cannot be in both), so of its files only cpu.stat (core) and PSI exist, and the others
+    // can never appear: do not re-probe them every absent_reprobe_every reads.
+    for (size_t i = 0; i < kNumFiles; ++i) {
+      const std::string_view name = kFiles[i].name;
+      if (kFiles[i].hierarchy == Hierarchy::kUnified && name != "cpu.stat" &&
+          !name.ends_with(".pressure")) {
+        r.files_[i].skip = true;
+      }
+    }
+  }
 
   std::array<std::string, kNumHierarchies> roots;
   if (layout.mode != CgroupMode::kV1) roots[0] = layout.unified_root;
@@ -626,31 +658,36 @@ std::string CgroupReader::PathOf(Hierarchy h, const char* name) const {
 Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
   FileState& state = files_[file_index];
   ++last_read_stats_.files_read;
+  const FdTier tier = TierOf(file_index);
   if (state.fd.valid()) {
     Status s = PreadWhole(state.fd.get(), &ReadScratch());
-    if (s.ok()) return s;
-    state.fd.Reset();  // ENODEV (removed) or an error: reopen next time
-    return s.WithContext(name);
+    if (!s.ok()) {
+      state.fd.Reset();  // ENODEV (removed) or an error: reopen next time
+      return s.WithContext(name);
+    }
+    // Containers added since this slow file kept its fd may need the room for their per-tick
+    // files: give it back (each slow fd is looked at once a period, so the excess drains within
+    // slow_file_every reads).
+    if (tier == FdTier::kSlow && KeptFileFdsInUse() > KeepCapFor(tier)) state.fd.Reset();
+    return s;
   }
   int fd = ::openat(dir_fd(h), name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoError(std::string("open ") + name, errno);
   ScopedFd owned(fd);
   Status s = PreadWhole(fd, &ReadScratch());
-  // A slow file is opened once per slow_file_every reads: keeping its fd would cost a kept fd
-  // (and a seq_file page) to save one openat a period, and the fd cap is better spent on the
-  // files read every tick.
-  const bool keep =
-      options_.keep_files_open && (!kFiles[file_index].slow || options_.slow_file_every <= 1);
-  if (s.ok() && keep) state.fd.TryKeep(owned, KeepCapFor(file_index));  // else closed below
+  if (s.ok() && options_.keep_files_open) state.fd.TryKeep(owned, KeepCapFor(tier));  // or closed
   return s.WithContext(name);
 }
 
 bool CgroupReader::CgroupRemoved() const {
   // Every cgroup directory of every version has cgroup.procs; once the cgroup is rmdir'ed, lookups
-  // in its (still open) directory fail with ENOENT.
+  // in its (still open) directory fail with ENOENT. fstatat, not faccessat: faccessat checks with
+  // the real uid, so the kernel builds and frees a credentials copy per call (~10 us here, 3.6% of
+  // the sampling thread at 1,000 containers while missing files were re-probed).
+  struct stat st {};
   for (size_t h = 0; h < kNumHierarchies; ++h) {
     if (dir_fds_[h] < 0) continue;
-    if (::faccessat(dir_fds_[h], "cgroup.procs", F_OK, 0) != 0 && errno == ENOENT) return true;
+    if (::fstatat(dir_fds_[h], "cgroup.procs", &st, 0) != 0 && errno == ENOENT) return true;
   }
   return false;
 }

@@ -143,9 +143,9 @@ struct CgroupReaderOptions {
   /// last value in between: 10 of the 26 files a hybrid host reads per container, each 2-4 us of
   /// kernfs work per tick (docs/benchmarks.md). 10 reads = 10 s at 1 Hz: a changed limit shows
   /// within 10 s, which is also Netdata's re-read period for such files. Peaks are read every
-  /// tick: a spike between two ticks (an OOM kill) shows only there. Slow files keep no fd open
-  /// (one openat per period), so the fd cap covers the per-tick files of more containers.
-  /// 1 = every file every tick, all kept open.
+  /// tick: a spike between two ticks (an OOM kill) shows only there. Slow files keep their fds
+  /// only while every reader's per-tick files fit under the fd cap too (tiers in the .cc);
+  /// otherwise they are opened once per period. 1 = every file every tick.
   int slow_file_every = 10;
   /// Idle-container skip ("read what can have changed"). Every read first reads the sentinels:
   /// CPU usage (unified cpu.stat; v1 cpuacct.usage where that is missing) and memory usage

@@ -397,9 +397,14 @@ TEST_F(IdleSkipTest, KeptValuesStillPickUpAChangedLimitWithinItsPeriod) {
   EXPECT_TRUE(s.memory_max->unlimited()) << "the limit is re-read within " << kSlowEvery;
   EXPECT_LT(kept, kSlowEvery) << "the read that re-read memory.max parsed";
   EXPECT_EQ(s.memory_stat.Get("file"), 200u);  // the rest is intact after that read
-  ASSERT_TRUE(r->Read(&s).ok());
-  EXPECT_TRUE(r->last_read_stats().values_kept);
-  EXPECT_TRUE(s.memory_max->unlimited());
+  // Of the next two reads at most one re-reads the limit (period 3): the other keeps values.
+  kept = 0;
+  for (int read = 1; read <= 2; ++read) {
+    ASSERT_TRUE(r->Read(&s).ok());
+    kept += r->last_read_stats().values_kept;
+    EXPECT_TRUE(s.memory_max->unlimited());
+  }
+  EXPECT_GE(kept, 1);
 }
 
 }  // namespace

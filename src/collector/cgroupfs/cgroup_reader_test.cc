@@ -354,15 +354,15 @@ TEST_F(CgroupReaderTempTest, KeepFilesOpenSeesNewContentAndCountsFds) {
     ASSERT_TRUE(reader.ok());
     CgroupSnapshot s;
     ASSERT_TRUE(reader->Read(&s).ok());
-    // cpu.stat and memory.current; memory.max is a slow file, opened only when re-read.
-    EXPECT_EQ(reader->open_file_fds_for_testing(), 2u);
-    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 2);
+    // cpu.stat, memory.current and memory.max (a slow file keeps its fd while fds are plenty).
+    EXPECT_EQ(reader->open_file_fds_for_testing(), 3u);
+    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 3);
     EXPECT_LE(KeptFileFdsInUse(), KeptFileFdsCap());
     tree_.Write("c/memory.current", "8192\n");  // same inode, new content
     ASSERT_TRUE(reader->Read(&s).ok());
     EXPECT_EQ(s.memory_current, 8192u);
     CgroupReader moved = std::move(*reader);  // moving keeps the count
-    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 2);
+    EXPECT_EQ(KeptFileFdsInUse(), kept_before + 3);
     ASSERT_TRUE(moved.Read(&s).ok());
   }
   EXPECT_EQ(KeptFileFdsInUse(), kept_before);  // released with the reader
@@ -464,8 +464,9 @@ TEST_F(CgroupReaderTempTest, DirectoryFdsAreCountedAndComeOffTheKeptFileCap) {
 }
 
 // When fds run short, every reader keeps its two sentinel files (read every tick) open and the
-// other per-tick files (read only on full reads) give way. Runs in a child process (a death test
-// re-executes the binary) so it can lower RLIMIT_NOFILE before KeptFileFdsCap first reads it.
+// other per-tick files (read only on full reads) and the slow files (limits) give way. Runs in a
+// child process (a death test re-executes the binary) so it can lower RLIMIT_NOFILE before
+// KeptFileFdsCap first reads it.
 TEST(CgroupReaderFdBudgetTest, SentinelsKeepTheirFdsWhenTheCapRunsShort) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
@@ -492,6 +493,8 @@ TEST(CgroupReaderFdBudgetTest, SentinelsKeepTheirFdsWhenTheCapRunsShort) {
           tree.Write(c + "/cpu.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
           tree.Write(c + "/memory.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
           tree.Write(c + "/io.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+          tree.Write(c + "/memory.max", "max\n");  // slow files: last in line for fds
+          tree.Write(c + "/pids.max", "max\n");
         }
         const CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kV2, tree.root());
         for (int i = 0; i < kReaders; ++i) {
@@ -535,6 +538,40 @@ TEST_F(CgroupReaderTempTest, HybridReadsCpuacctOnlyWithoutAUnifiedCpuStat) {
   EXPECT_EQ(reader->Read(&s).code(), StatusCode::kInvalidFormat);
   EXPECT_EQ(s.v1.cpuacct_usage_ns, 9999000u);
   EXPECT_EQ(s.cpu_usage_usec, 9999u);
+}
+
+TEST_F(CgroupReaderTempTest, HybridNeverProbesControllerFilesOfTheUnifiedTree) {
+  // A controller-less unified tree (hybrid) has cpu.stat and PSI only; memory.current there can
+  // never appear, so it is neither read (were it present) nor re-probed.
+  tree_.Write("unified/c/cgroup.procs", "");
+  tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
+  tree_.Write("unified/c/cpu.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=7\n");
+  tree_.Write("unified/c/memory.current", "1\n");  // impossible on a real hybrid host
+  tree_.Write("memory/c/cgroup.procs", "");
+  tree_.Write("memory/c/memory.usage_in_bytes", "4096\n");
+  CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root());
+  auto reader = CgroupReader::Open(
+      layout, "c",
+      CgroupReaderOptions{
+          .absent_reprobe_every = 5, .slow_file_every = 1, .idle_full_read_every = 1});
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());
+  EXPECT_EQ(s.memory_current, 4096u) << "from v1, not the unified tree";
+  EXPECT_EQ(s.cpu_pressure->some->total, 7u);
+  // After the first read's probes, every read reads the same files: the v1 hierarchies' missing
+  // files are re-probed every 5 reads (they could be created there), the unified ones never.
+  std::vector<int> files_read;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(reader->Read(&s).ok());
+    files_read.push_back(reader->last_read_stats().files_read);
+  }
+  // 3 present files, plus at each re-probe the missing v1 memory files (none of the other v1
+  // hierarchies exist here); never the ~14 missing unified controller files.
+  const int steady = *std::min_element(files_read.begin(), files_read.end());
+  const int probing = *std::max_element(files_read.begin(), files_read.end());
+  EXPECT_EQ(steady, 3);
+  EXPECT_LT(probing - steady, 14);
 }
 
 TEST_F(CgroupReaderTempTest, RecreatedCgroupHasNewInode) {
