@@ -374,22 +374,6 @@ const FileSpec kFiles[] =
            return OkStatus();
          },
          kNoFallback, kSlow},
-        /* 42 */
-        {Hierarchy::kMemory, "memory.memsw.max_usage_in_bytes",
-         [](std::string_view t, ApplyContext& c) -> Status {
-           FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
-           c.out->v1.memsw_max_usage_bytes = n;
-           return OkStatus();
-         },
-         kNoFallback, kSlow},  // no column of its own: the v1 extra is kept for completeness
-        /* 43 */
-        {Hierarchy::kMemory, "memory.memsw.failcnt",
-         [](std::string_view t, ApplyContext& c) -> Status {
-           FGM_ASSIGN_OR_RETURN(uint64_t n, ParseSingleU64(t));
-           c.out->v1.memsw_failcnt = n;
-           return OkStatus();
-         },
-         kNoFallback, kSlow},
 };
 #undef FGM_U64_INTO
 #undef FGM_LIMIT_INTO
