@@ -201,6 +201,7 @@ Status Sampler::SampleTick(TimestampNs tick_ns, TickResult* out) {
 
   const bool want_pids = options_.collect_pss || options_.process_rows;
   all_pids_.clear();
+  pids_unchanged_.clear();
   pid_ranges_.clear();
   pid_ranges_.push_back(0);
   size_t n = 0;
@@ -253,13 +254,27 @@ Status Sampler::SampleTick(TimestampNs tick_ns, TickResult* out) {
     // the same (unified) hierarchy; on hybrid hosts a runtime may not put processes there.
     const bool empty = s.snapshot.pids_current == uint64_t{0} ||
                        (options_.layout.mode == CgroupMode::kV2 && s.snapshot.populated == false);
+    // An idle read (no CPU used, no memory charged or uncharged: CgroupReaderOptions::
+    // idle_full_read_every) means no process of the container ran, so none started, exited or
+    // touched its memory: its PID list is last tick's and its PSS values stand (PssReader rule 5).
+    // That skips the cgroup.procs read and the smaps_rollup page-table walks of idle containers.
+    const bool unchanged = !t.reader->last_read_stats().full && t.pids_valid;
     if (want_pids && !empty) {
-      Result<std::vector<int32_t>> pids = t.reader->ReadPids();
-      if (pids.ok()) {
-        all_pids_.insert(all_pids_.end(), pids->begin(), pids->end());
-      } else if (pids.error().code() != StatusCode::kNotFound) {
-        CountReadError(pids.error());
+      if (!unchanged) {
+        Result<std::vector<int32_t>> pids = t.reader->ReadPids();
+        t.pids_valid = pids.ok();
+        if (pids.ok()) {
+          t.pids = std::move(pids).value();
+        } else {
+          t.pids.clear();
+          if (pids.error().code() != StatusCode::kNotFound) CountReadError(pids.error());
+        }
       }
+      all_pids_.insert(all_pids_.end(), t.pids.begin(), t.pids.end());
+      pids_unchanged_.insert(pids_unchanged_.end(), t.pids.size(), unchanged ? 1 : 0);
+    } else {
+      t.pids.clear();
+      t.pids_valid = want_pids;
     }
     pid_ranges_.push_back(all_pids_.size());
     ++n;
@@ -300,7 +315,7 @@ Result<TickResult> Sampler::SampleTick(TimestampNs tick_ns) {
 }
 
 void Sampler::CollectPss(TickResult* out) {
-  pss_report_ = pss_.Read(all_pids_, options_.pss_budget_ns);
+  pss_report_ = pss_.Read(all_pids_, options_.pss_budget_ns, pids_unchanged_);
   // Match values back to PIDs. PssReader returns samples in input order (duplicates dropped), so
   // a forward walk finds each; the wrap-around only guards against that order ever changing.
   pid_pss_index_.assign(all_pids_.size(), -1);

@@ -151,6 +151,8 @@ class Sampler {
     std::shared_ptr<const k8s::ContainerMetadata> metadata;  ///< once the provider found it
     uint64_t metadata_tick = 0;            ///< stats_.ticks when `metadata` was last asked for
     uint32_t metadata_misses = 0;          ///< kNotFound answers in a row (backs off the asking)
+    std::vector<int32_t> pids;             ///< cgroup.procs at the last read that listed it
+    bool pids_valid = false;               ///< `pids` may be reused on an idle read
     k8s::ContainerMetadata path_metadata;  ///< what the identity alone says (the fallback)
   };
   struct ProcessCpu {
@@ -188,10 +190,11 @@ class Sampler {
   TimestampNs tick_ns_ = 0;  ///< the tick being sampled
 
   // Per-tick scratch, reused.
-  std::vector<int32_t> all_pids_;       ///< every sampled container's PIDs, container by container
-  std::vector<size_t> pid_ranges_;      ///< sample i's PIDs: [pid_ranges_[i], pid_ranges_[i+1])
-  std::vector<int32_t> pid_pss_index_;  ///< per all_pids_ entry: PSS sample index, or -1
-  PssTickReport pss_report_;            ///< this tick's PSS values (used by process rows)
+  std::vector<int32_t> all_pids_;        ///< every sampled container's PIDs, container by container
+  std::vector<size_t> pid_ranges_;       ///< sample i's PIDs: [pid_ranges_[i], pid_ranges_[i+1])
+  std::vector<uint8_t> pids_unchanged_;  ///< per all_pids_ entry: its container's read was idle
+  std::vector<int32_t> pid_pss_index_;   ///< per all_pids_ entry: PSS sample index, or -1
+  PssTickReport pss_report_;             ///< this tick's PSS values (used by process rows)
   std::string proc_buf_;
 };
 

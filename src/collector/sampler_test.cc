@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <string>
@@ -477,6 +478,38 @@ TEST_F(SamplerTest, PssIsSummedPerContainerWithProcessCounts) {
   off.collect_pss = false;
   auto no_pss = Make(std::move(off));
   EXPECT_FALSE(Tick(*no_pss).samples.at(0).memory.has_value());
+}
+
+TEST_F(SamplerTest, IdleContainersReuseTheirPidsAndPssUntilTheirNextFullRead) {
+  CgroupState a;
+  a.pids = {101};
+  Write(1, a);
+  WriteProc(101, "web", 0, 0, 1000, 4000, 3000);
+  SamplerOptions o = Options();
+  o.reader_options.idle_full_read_every = std::numeric_limits<int>::max();  // no periodic one
+  auto sampler = Make(std::move(o));
+  Tick(*sampler);
+  Tick(*sampler);  // settled: the first reads are full
+  // The process's memory changes but the cgroup's CPU and memory counters do not (impossible
+  // for a real process; it shows what an idle read skips): PSS and the PID list are carried.
+  WriteProc(101, "web", 0, 0, 1000, 4000, 2000);
+  CgroupState b = a;
+  b.pids = {101, 102};  // cgroup.procs is not re-read either
+  Write(1, b);
+  TickResult idle = Tick(*sampler);
+  ASSERT_TRUE(idle.samples.at(0).memory.has_value());
+  EXPECT_EQ(idle.samples[0].memory->pss_bytes, 3000u * 1024);
+  EXPECT_EQ(idle.samples[0].memory->processes, 1u);
+  EXPECT_GE(idle.samples[0].memory->oldest_value_age_ms, 1000);  // taken at an earlier tick
+  // The container runs (its CPU counter moves): the next read is full, and so are PIDs and PSS.
+  b.usage_usec += 1000;
+  Write(1, b);
+  WriteProc(102, "worker", 0, 0, 1001, 100, 100);
+  TickResult busy = Tick(*sampler);
+  ASSERT_TRUE(busy.samples.at(0).memory.has_value());
+  EXPECT_EQ(busy.samples[0].memory->pss_bytes, (2000u + 100u) * 1024);
+  EXPECT_EQ(busy.samples[0].memory->processes, 2u);
+  EXPECT_EQ(busy.samples[0].memory->oldest_value_age_ms, 0);
 }
 
 TEST_F(SamplerTest, ReusedPssValuesReportTheirAge) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/check.h"
+
 namespace fgm::collector {
 
 PssReader::PssReader(std::string host_root, PssPolicy policy, Clock& clock)
@@ -26,7 +28,9 @@ int64_t PssReader::IntervalTicksForCost(int64_t cost_ns) const {
   return std::clamp<int64_t>(ticks, 1, std::max<int64_t>(1, policy_.max_interval_ticks));
 }
 
-PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns) {
+PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns,
+                              std::span<const uint8_t> unchanged) {
+  FGM_CHECK(unchanged.empty() || unchanged.size() == pids.size());
   ++tick_;
   PssTickReport report;
   report.budget_ns = budget_ns;
@@ -34,11 +38,12 @@ PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns) 
   // Mark the PIDs of this tick, creating state for new ones.
   std::vector<int32_t> unique;
   unique.reserve(pids.size());
-  for (int32_t pid : pids) {
-    PidState& st = state_[pid];
+  for (size_t i = 0; i < pids.size(); ++i) {
+    PidState& st = state_[pids[i]];
     if (st.seen_tick == tick_) continue;  // duplicate
     st.seen_tick = tick_;
-    unique.push_back(pid);
+    st.unchanged = !unchanged.empty() && unchanged[i] != 0;
+    unique.push_back(pids[i]);
   }
   // Rule 4: forget PIDs that are no longer listed.
   std::erase_if(state_, [this](const auto& kv) { return kv.second.seen_tick != tick_; });
@@ -47,7 +52,7 @@ PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns) 
   std::vector<int32_t> due;
   for (int32_t pid : unique) {
     const PidState& st = state_.at(pid);
-    if (st.next_due_tick <= tick_) {  // 0 for a new PID: due at once
+    if (st.next_due_tick <= tick_ && !(st.unchanged && st.has_value)) {  // 0 when new: due
       due.push_back(pid);
     } else {
       ++report.reused;

@@ -18,6 +18,13 @@
 //   4. PIDs not due, or deferred, keep their last value with its timestamp. State of PIDs absent
 //      from the list (exited, or left the container) is dropped. A failed read (other than the
 //      process being gone) backs off like a successful one, so a failing PID costs little.
+//   5. PIDs the caller flags as unchanged keep their last value too, due or not (the sampler
+//      flags the processes of containers whose cgroup read was idle: no CPU used and no memory
+//      charged or uncharged since the last read, so their page tables are as they were). A
+//      flagged PID with no value yet is read as usual. What an unchanged process's PSS can still
+//      miss: another process mapping or unmapping pages it shares; the value's age shows it, and
+//      the container's next full read (within CgroupReaderOptions::idle_full_read_every) reads
+//      it again.
 // State is keyed by PID: a PID reused by a new process between two ticks inherits one back-off
 // interval of the old one's state (rare: Linux hands out PIDs cyclically).
 //
@@ -67,7 +74,7 @@ struct PssTickReport {
   int64_t budget_ns = 0;
   int64_t used_ns = 0;  ///< time spent reading this tick (may exceed budget: rule 3)
   size_t read = 0;      ///< fresh reads
-  size_t reused = 0;    ///< not due yet: last value reused
+  size_t reused = 0;    ///< not due yet, or unchanged (rule 5): last value reused
   size_t deferred = 0;  ///< due but over budget (old value reused if any)
   size_t gone = 0;      ///< exited, or no address space (kernel thread, zombie)
   size_t errors = 0;    ///< other read/parse failures (old value reused if any)
@@ -83,7 +90,9 @@ class PssReader {
   explicit PssReader(std::string host_root, PssPolicy policy = {}, Clock& clock = RealClock());
 
   /// One tick. `pids` may contain duplicates (ignored) and PIDs that no longer exist.
-  PssTickReport Read(std::span<const int32_t> pids, int64_t budget_ns);
+  /// `unchanged`, when not empty, has one flag per entry of `pids` (rule 5).
+  PssTickReport Read(std::span<const int32_t> pids, int64_t budget_ns,
+                     std::span<const uint8_t> unchanged = {});
 
   /// Replaces the smaps_rollup read (tests make reads "cost" time on a FakeClock).
   void SetReadFnForTesting(ReadFn fn) { read_fn_ = std::move(fn); }
@@ -101,7 +110,8 @@ class PssReader {
     int64_t cost_ns = 0;
     int64_t read_tick = 0;  ///< tick of the last successful read
     int64_t next_due_tick = 0;
-    int64_t seen_tick = 0;  ///< last tick whose PID list contained this PID
+    int64_t seen_tick = 0;   ///< last tick whose PID list contained this PID
+    bool unchanged = false;  ///< flagged unchanged this tick (rule 5)
   };
 
   Result<SmapsRollup> ReadFromProc(int32_t pid);

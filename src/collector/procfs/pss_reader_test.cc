@@ -94,6 +94,31 @@ TEST_F(PssReaderTest, CheapProcessesAreReadEveryTick) {
   }
 }
 
+TEST_F(PssReaderTest, UnchangedPidsKeepTheirValueAndNewOnesAreStillRead) {
+  proc_.Add(1, 100'000);
+  proc_.Add(2, 100'000);
+  proc_.Add(3, 100'000);
+  ASSERT_EQ(Tick({1, 2}).read, 2u);
+  // 1 unchanged, 2 not, 3 new but flagged: 1 keeps its value (and timestamp), 2 and 3 are read.
+  clock_.AdvanceNs(kNanosPerSecond);
+  const std::vector<int32_t> pids = {1, 2, 3};
+  const std::vector<uint8_t> unchanged = {1, 0, 1};
+  PssTickReport r = reader_.Read(pids, 10 * kMs, unchanged);
+  EXPECT_EQ(r.read, 2u);
+  EXPECT_EQ(r.reused, 1u);
+  EXPECT_EQ(proc_.reads(1), 1);
+  EXPECT_EQ(proc_.reads(2), 2);
+  EXPECT_EQ(proc_.reads(3), 1);
+  const PssSample* one = Find(r, 1);
+  ASSERT_NE(one, nullptr);
+  EXPECT_FALSE(one->fresh);
+  EXPECT_EQ(one->rollup.Pss, 1u);
+  // Not flagged any more: read again at once (it was due all along).
+  PssTickReport next = Tick({1, 2, 3});
+  EXPECT_EQ(next.read, 3u);
+  EXPECT_EQ(proc_.reads(1), 2);
+}
+
 TEST_F(PssReaderTest, ExpensiveProcessBacksOffAndReusesItsTimestampedValue) {
   proc_.Add(7, 5 * kMs);  // 5x the 1 ms target: read every 5th tick
   PssTickReport first = Tick({7});
