@@ -43,9 +43,11 @@ struct TickSchedulerOptions {
   int64_t interval_ns = kNanosPerSecond;
   /// Longest single sleep. Between sleeps the scheduler checks the stop flags, so this bounds how
   /// long Stop() (or an external flag set by a signal handler, which cannot wake a sleeping
-  /// thread portably) takes to end Run(). 50 ms: 20 wake-ups a second cost microseconds of CPU,
-  /// and a 50 ms shutdown delay is invisible to a person or a supervisor.
-  int64_t max_sleep_ns = 50 * kNanosPerMilli;
+  /// thread portably) takes to end Run(). 250 ms: each wake-up costs ~30 us of CPU on the dev VM
+  /// (timer, context switches), so 50 ms slices were 10% of the monitor's CPU at 100 containers
+  /// (perf, docs/benchmarks.md); 4 a second cost a fifth of that, and a quarter-second shutdown
+  /// delay is still nothing to a person or a supervisor.
+  int64_t max_sleep_ns = 250 * kNanosPerMilli;
   /// Optional flag (not owned) that also stops Run() when it becomes true, e.g. one set by a
   /// SIGTERM handler. Must outlive Run().
   const std::atomic<bool>* external_stop = nullptr;

@@ -116,7 +116,8 @@ class OversleepingClock final : public Clock {
 
 TEST(TickSchedulerTest, WakingUpIntervalsLateRunsTheLatestPassedBoundary) {
   OversleepingClock clock(kStart);
-  TickScheduler scheduler({.interval_ns = kNanosPerSecond}, clock);
+  TickScheduler scheduler({.interval_ns = kNanosPerSecond, .max_sleep_ns = 50 * kNanosPerMilli},
+                          clock);
   const auto ticks = RunTicks(scheduler, 3, [&](const ScheduledTick& t) {
     // The first 50 ms sleep slice towards +2 (deadline +1.05 s) overshoots to +5.4 s.
     if (t.index == 0) clock.OversleepNext(4350 * kNanosPerMilli);
