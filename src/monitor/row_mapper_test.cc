@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Row mapping of external lifecycle events: which container's labels an exit or restart gets
-// (by container id, then cgroup path, live before recently stopped), and the event columns.
+// Row mapping: memory.stat keys to their columns, and external lifecycle events (which container's
+// labels an exit or restart gets: by container id, then cgroup path, live before recently
+// stopped) with their event columns.
 #include "monitor/row_mapper.h"
 
 #include <gtest/gtest.h>
@@ -48,6 +49,34 @@ k8s::ExternalEvent Exit(const std::string& id, const std::string& path) {
 }
 
 const HostLabels kHost{"node-1", "cluster-1"};
+
+TEST(FillContainerMetricsTest, MemoryStatKeysLandInTheirColumnsAndRefaultsAreSummed) {
+  collector::ContainerSample s = Sample("c1", "pod/c1", 7, "web-0");
+  collector::MemoryStat& ms = s.snapshot.memory_stat;
+  ms.Set("anon", 1000);
+  ms.Set("some_future_key", 1);  // unknown keys are ignored
+  ms.Set("file", 2000);
+  ms.Set("slab_unreclaimable", 30);
+  ms.Set("pgmajfault", 4);
+  ms.Set("workingset_refault_anon", 5);
+  ms.Set("workingset_refault_file", 6);
+  store::Row row;
+  FillContainerMetrics(s, &row);
+  EXPECT_EQ(row.GetInt(Col("memory_anon_bytes")), 1000);
+  EXPECT_EQ(row.GetInt(Col("memory_file_bytes")), 2000);
+  EXPECT_EQ(row.GetInt(Col("memory_slab_unreclaimable_bytes")), 30);
+  EXPECT_EQ(row.GetInt(Col("memory_pgmajfault")), 4);
+  EXPECT_EQ(row.GetInt(Col("memory_workingset_refault")), 11);
+  EXPECT_FALSE(row.has(Col("memory_shmem_bytes")));  // not reported: null
+
+  // Kernels before 5.9 report one workingset_refault.
+  collector::ContainerSample old = Sample("c2", "pod/c2", 8, "web-1");
+  old.snapshot.memory_stat.Set("workingset_refault", 9);
+  store::Row old_row;
+  FillContainerMetrics(old, &old_row);
+  EXPECT_EQ(old_row.GetInt(Col("memory_workingset_refault")), 9);
+  EXPECT_FALSE(old_row.has(Col("memory_anon_bytes")));
+}
 
 TEST(ExternalEventMapperTest, MatchesByContainerIdFirstThenByPath) {
   collector::TickResult tick;
