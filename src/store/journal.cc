@@ -68,39 +68,60 @@ uint32_t Crc32(std::string_view data) {
       crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
 }
 
+char* PutVarintAt(uint64_t v, char* p) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
 }  // namespace
 
 void EncodeRows(const RowBuffer& rows, size_t begin, size_t end, std::string* out) {
   PutVarint(end - begin, out);
-  // Straight from the buffer's columns: copying each row out first (GetRow) was 8% of the
-  // monitor's sampling thread at 1,000 containers.
+  // Straight from the buffer's columns into a pre-sized string: copying each row out first
+  // (GetRow) and appending value by value were 8% of the monitor's sampling thread at 1,000
+  // containers. Bound per row: the presence bits plus, per column, a 10-byte varint or an 8-byte
+  // double; strings add their length (counted when present).
+  constexpr size_t kMaxVarintBytes = 10;
   for (size_t i = begin; i < end; ++i) {
-    char presence[kPresenceBytes] = {};
+    size_t string_bytes = 0;
     for (int c = 0; c < kNumColumns; ++c) {
-      if (rows.Has(c, i)) presence[c / 8] = static_cast<char>(presence[c / 8] | (1 << (c % 8)));
+      if (kCatalog[c].type == PhysicalType::kByteArray && rows.Has(c, i)) {
+        string_bytes += rows.StringAt(c, i).size();
+      }
     }
-    out->append(presence, kPresenceBytes);
+    const size_t at = out->size();
+    out->resize(at + kPresenceBytes + kNumColumns * kMaxVarintBytes + string_bytes);
+    char* const row_start = out->data() + at;
+    char* presence = row_start;
+    std::memset(presence, 0, kPresenceBytes);
+    char* p = row_start + kPresenceBytes;
     for (int c = 0; c < kNumColumns; ++c) {
-      if (!(static_cast<uint8_t>(presence[c / 8]) & (1 << (c % 8)))) continue;
+      if (!rows.Has(c, i)) continue;
+      presence[c / 8] = static_cast<char>(presence[c / 8] | (1 << (c % 8)));
       switch (kCatalog[c].type) {
         case PhysicalType::kDouble: {
-          double d = rows.DoubleAt(c, i);
-          char b[8];
-          std::memcpy(b, &d, 8);
-          out->append(b, 8);
+          const double d = rows.DoubleAt(c, i);
+          std::memcpy(p, &d, 8);
+          p += 8;
           break;
         }
         case PhysicalType::kByteArray: {
-          std::string_view str = rows.StringAt(c, i);
-          PutVarint(str.size(), out);
-          out->append(str);
+          const std::string_view str = rows.StringAt(c, i);
+          p = PutVarintAt(str.size(), p);
+          std::memcpy(p, str.data(), str.size());
+          p += str.size();
           break;
         }
         default:
-          PutVarint(ZigZag(rows.IntAt(c, i)), out);
+          p = PutVarintAt(ZigZag(rows.IntAt(c, i)), p);
           break;
       }
     }
+    out->resize(static_cast<size_t>(p - out->data()));
   }
 }
 
