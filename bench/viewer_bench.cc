@@ -6,7 +6,8 @@
 // cached, response cache cleared: rates, buckets and JSON redone), through HandleApiRequest so
 // JSON rendering is included. Prints one JSON object
 // (medians over --runs) for bench/viewer_bench.sh to put next to the DuckDB baseline.
-//   viewer_bench --data DIR [--runs 7] [--metric cpu_usage_millicores]
+//   viewer_bench --data DIR [--runs 7] [--metric cpu_usage_millicores] [--threads N (engine default
+//   2)]
 #include <sys/resource.h>
 #include <time.h>
 
@@ -172,7 +173,7 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs; ++r) {
     auto t0 = Clock::now();
     double c0 = CpuMs();
-    Engine e({.roots = {data}});
+    Engine e({.roots = {data}, .query_threads = threads > 0 ? threads : 2});
     e.Refresh();
     index_ms.push_back(Ms(t0, Clock::now()));
     index_cpu.push_back(CpuMs() - c0);
@@ -186,16 +187,18 @@ int main(int argc, char** argv) {
   for (const char* range : {"1h", "24h"}) {
     fgm::engine::QueryParams params = {
         {"metric", metric}, {"range", range}, {"max_points", "2000"}};
-    std::vector<double> cold, warm, cold_cpu, warm_cpu, compute, compute_cpu;
+    std::vector<double> cold, warm, cold_cpu, warm_cpu, compute, compute_cpu, cold_faults;
     size_t bytes = 0, series = 0;
     for (int r = 0; r < runs; ++r) {
-      Engine e({.roots = {data}});
+      Engine e({.roots = {data}, .query_threads = threads > 0 ? threads : 2});
       e.Refresh();
       auto t0 = Clock::now();
       double c0 = CpuMs();
+      double f0 = MinorFaults();
       auto resp = fgm::engine::HandleApiRequest(e, "/api/timeseries", params);
       cold.push_back(Ms(t0, Clock::now()));
       cold_cpu.push_back(CpuMs() - c0);
+      cold_faults.push_back(MinorFaults() - f0);
       if (resp.status != 200) {
         std::fprintf(stderr, "viewer_bench: %d %s\n", resp.status, resp.body.c_str());
         return 1;
@@ -238,9 +241,10 @@ int main(int argc, char** argv) {
     std::printf(
         ",\"ts_%s_cold_ms\":%.2f,\"ts_%s_warm_ms\":%.2f,\"ts_%s_cold_cpu_ms\":%.2f,"
         "\"ts_%s_warm_cpu_ms\":%.2f,\"ts_%s_compute_ms\":%.2f,\"ts_%s_compute_cpu_ms\":%.2f,"
-        "\"ts_%s_series\":%zu,\"ts_%s_bytes\":%zu",
+        "\"ts_%s_series\":%zu,\"ts_%s_bytes\":%zu,\"ts_%s_cold_page_faults\":%.0f",
         range, Median(cold), range, Median(warm), range, Median(cold_cpu), range, Median(warm_cpu),
-        range, Median(compute), range, Median(compute_cpu), range, series, range, bytes);
+        range, Median(compute), range, Median(compute_cpu), range, series, range, bytes, range,
+        Median(cold_faults));
   }
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);

@@ -59,8 +59,9 @@ section=$(mktemp)
   echo "cached; rates, buckets and JSON redone: a request not seen before). DuckDB: same files, same buckets"
   echo "(GROUP BY container, bucket), rows fetched to JS; cold = new instance, warm = same connection."
   echo
-  echo "Each cell: wall time, then CPU time in parentheses (fgm: the one query thread; DuckDB: its whole"
-  echo "process, all threads). On a loaded shared machine wall time mostly measures waiting for a core."
+  echo "Each cell: wall time, then CPU time in parentheses (fgm: its whole process, the engine's 2 query"
+  echo "threads included; DuckDB: its whole process, all threads). On a loaded shared machine wall time"
+  echo "mostly measures waiting for a core."
   echo
   echo "| dataset | files | containers | index cold | 1 h cold | 1 h warm, cached | 1 h warm, computed | 24 h cold | 24 h warm, cached | 24 h warm, computed | DuckDB 1 h cold / warm | DuckDB 24 h cold / warm | DuckDB / fgm, cold 1 h / 24 h (wall; CPU) | DuckDB warm / fgm warm computed, 1 h / 24 h (wall; CPU) | viewer peak RSS |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -437,7 +437,7 @@ Result<SeriesPlan> Engine::PlanSeries(const SeriesQuery& query) {
         if (!run_wanted(run)) continue;
         pieces[static_cast<size_t>(selected[static_cast<size_t>(run.container)])].push_back(
             {times->ints.data(), values->values.data(), keys ? keys->ints.data() : nullptr,
-             run.begin, run.end, run.inode, run.first_ms});
+             run.begin, run.end, run.inode, run.first_ms, run.last_ms});
       }
       plan.chunks_.push_back(std::move(times));
       plan.chunks_.push_back(std::move(values));
@@ -446,29 +446,30 @@ Result<SeriesPlan> Engine::PlanSeries(const SeriesQuery& query) {
   }
 
   plan.series_rows_.assign(pieces.size(), 0);
+  const int64_t t0 = FloorDiv(query.from_ms, result.step_ms) * result.step_ms;
   for (size_t s = 0; s < pieces.size(); ++s) {
     std::vector<SeriesPlan::Run>& p = pieces[s];
     std::stable_sort(p.begin(), p.end(), [](const SeriesPlan::Run& a, const SeriesPlan::Run& b) {
       return a.first_ms < b.first_ms;
     });
-    for (const SeriesPlan::Run& run : p) plan.series_rows_[s] += run.end - run.begin;
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (const SeriesPlan::Run& run : p) {
+      plan.series_rows_[s] += run.end - run.begin;
+      first = std::min(first, std::max(run.first_ms, query.from_ms));
+      last = std::max(last, std::min(run.last_ms, query.to_ms - 1));
+    }
     plan.rows_ += plan.series_rows_[s];
+    if (first <= last) {
+      int64_t buckets =
+          FloorDiv(last - t0, result.step_ms) - FloorDiv(first - t0, result.step_ms) + 1;
+      plan.max_entries_ += std::min(plan.series_rows_[s], buckets);
+    }
   }
   plan.read_from_ms_ = read_from;
   plan.read_to_ms_ = read_to;
   plan.interval_ms_ = interval;
   plan.counter_ = metric->counter;
   return plan;
-}
-
-int64_t SeriesPlan::max_entries() const {
-  const SeriesResult& r = shape_;
-  if (r.step_ms <= 0) return 0;
-  int64_t buckets =
-      (r.to_ms - FloorDiv(r.from_ms, r.step_ms) * r.step_ms + r.step_ms - 1) / r.step_ms;
-  int64_t total = 0;
-  for (int64_t rows : series_rows_) total += std::min(rows, buckets);
-  return total;
 }
 
 void SeriesPlan::Compute(size_t i, Series* out) const {

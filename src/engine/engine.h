@@ -88,9 +88,10 @@ class SeriesPlan {
   size_t size() const { return shape_.series.size(); }
   /// Rows read by all series (the work to do).
   int64_t rows() const { return rows_; }
-  /// An upper bound on the bucket entries of all series (each series has at most one entry per
-  /// bucket of the range, gap entries included, and at most one per row read).
-  int64_t max_entries() const;
+  /// An upper bound on the bucket entries of all series, to size buffers: a series has at most
+  /// one entry per bucket between its first and last row in the range (gap entries included), and
+  /// at most one per row read.
+  int64_t max_entries() const { return max_entries_; }
   /// Rates, buckets and gap entries of series i into out (t/avg/min/max cleared first, their
   /// capacity kept; container and info copied from shape()). Thread-safe for distinct `out`s.
   void Compute(size_t i, Series* out) const;
@@ -104,7 +105,7 @@ class SeriesPlan {
     const int64_t* keys;  // device/process key per row (0 = container row), or null
     int64_t begin, end;
     int64_t inode;
-    int64_t first_ms;
+    int64_t first_ms, last_ms;
   };
 
   SeriesResult shape_;
@@ -115,6 +116,7 @@ class SeriesPlan {
   int64_t interval_ms_ = 1000;
   bool counter_ = false;
   int64_t rows_ = 0;
+  int64_t max_entries_ = 0;
 };
 
 struct Event {
