@@ -5,6 +5,7 @@
 #include "k8s/runtime_metadata.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -232,6 +233,19 @@ int64_t FileMetadataProvider::MissRetryInterval(uint32_t misses) const {
   return std::min(wait, std::max(options_.retry_interval_ns, options_.max_retry_interval_ns));
 }
 
+bool FileMetadataProvider::BaseDirExists(const std::string& path, std::string_view container_id,
+                                         int64_t now_ns) {
+  const size_t at = path.find(container_id);
+  if (at == std::string::npos) return true;  // no per-container part: just try the file
+  BaseDir& dir = base_dirs_[path.substr(0, at)];
+  if (dir.checked_ns == 0 || now_ns - dir.checked_ns >= options_.retry_interval_ns) {
+    struct stat st {};
+    dir.exists = ::stat(path.substr(0, at).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    dir.checked_ns = now_ns;
+  }
+  return dir.exists;
+}
+
 bool FileMetadataProvider::TakeReadToken(int64_t now_ns) {
   double elapsed_s = static_cast<double>(now_ns - tokens_at_ns_) / kNanosPerSecond;
   tokens_at_ns_ = now_ns;
@@ -245,7 +259,11 @@ bool FileMetadataProvider::TakeReadToken(int64_t now_ns) {
 MetadataResult FileMetadataProvider::Load(const std::string& container_id,
                                           const std::string& path_pod_uid, int depth,
                                           int64_t now_ns) {
-  if (!TakeReadToken(now_ns)) {
+  std::vector<std::string> candidates = CandidatePaths(container_id);
+  std::erase_if(candidates, [&](const std::string& path) {
+    return !BaseDirExists(path, container_id, now_ns);
+  });
+  if (!candidates.empty() && !TakeReadToken(now_ns)) {
     // An earlier miss stays a miss; a never-tried container is still pending.
     bool known_miss = entries_.count(container_id) > 0;
     return MetadataResult{known_miss ? MetadataState::kNotFound : MetadataState::kPending, nullptr};
@@ -258,7 +276,7 @@ MetadataResult FileMetadataProvider::Load(const std::string& container_id,
     miss.misses = prev->second.misses;
   }
   ++miss.misses;
-  for (const std::string& path : CandidatePaths(container_id)) {
+  for (const std::string& path : candidates) {
     ++files_read_;
     Result<std::string> text = ReadMetadataFile(path, options_.max_file_bytes);
     if (!text.ok()) {

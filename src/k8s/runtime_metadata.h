@@ -103,12 +103,22 @@ class FileMetadataProvider : public MetadataProvider {
   bool MergeSandboxLabels(ContainerMetadata& md, const std::string& container_id, int depth);
   Entry& Store(const std::string& container_id, Entry entry);
   bool TakeReadToken(int64_t now_ns);
+  /// Whether the directory holding `path`'s per-container entries (everything before
+  /// `container_id`) exists, as seen at most retry_interval_ns ago.
+  bool BaseDirExists(const std::string& path, std::string_view container_id, int64_t now_ns);
 
   std::string host_root_;
   const Clock& clock_;
   FileProviderOptions options_;
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> lru_;  // most recently used first
+  struct BaseDir {
+    bool exists = false;
+    int64_t checked_ns = 0;
+  };
+  /// A runtime that is not installed (no /run/containerd on a CRI-O node, no Docker on either)
+  /// costs one stat per base directory per retry interval instead of failed opens per container.
+  std::unordered_map<std::string, BaseDir> base_dirs_;
   double tokens_;
   int64_t tokens_at_ns_ = 0;
   uint64_t files_read_ = 0;

@@ -199,6 +199,8 @@ TEST_F(ProviderTest, ContainerdFindsCachesAndKeepsAnswer) {
 }
 
 TEST_F(ProviderTest, MissesAreRetriedOnlyAfterTheRetryInterval) {
+  // containerd runs here (its task directory exists), but not this container yet.
+  ASSERT_TRUE(root_.Write(kContainerdDir + "other/config.json", "{}").ok());
   ContainerdMetadataProvider provider(root_.path(), clock_);
   auto id = Identity(ContainerRuntime::kContainerd, kContainerId, kPodUid);
   EXPECT_EQ(provider.Lookup(id).state, MetadataState::kNotFound);
@@ -220,6 +222,7 @@ TEST_F(ProviderTest, MissesAreRetriedOnlyAfterTheRetryInterval) {
 }
 
 TEST_F(ProviderTest, RepeatedMissesBackOffUpToTheMaximumThenALateFileIsFound) {
+  ASSERT_TRUE(root_.Write(kContainerdDir + "other/config.json", "{}").ok());
   ContainerdMetadataProvider provider(root_.path(), clock_);
   auto id = Identity(ContainerRuntime::kContainerd, kContainerId, kPodUid);
   // Ask every second for 3 minutes with no file: reads happen after waits of 5, 10, 20, 40, 60,
@@ -245,6 +248,29 @@ TEST_F(ProviderTest, RepeatedMissesBackOffUpToTheMaximumThenALateFileIsFound) {
   }
   EXPECT_GE(found_after_s, 0);
   EXPECT_LE(found_after_s, 60);
+}
+
+TEST_F(ProviderTest, ARuntimeThatIsNotInstalledCostsNoFileReadsPerContainer) {
+  // No /run/containerd at all: lookups miss without trying any container's file.
+  ContainerdMetadataProvider provider(root_.path(), clock_);
+  for (int i = 0; i < 20; ++i) {
+    const std::string id = kContainerId.substr(0, 60) + std::to_string(1000 + i);
+    EXPECT_EQ(provider.Lookup(Identity(ContainerRuntime::kContainerd, id)).state,
+              MetadataState::kNotFound);
+  }
+  EXPECT_EQ(provider.files_read(), 0u);
+
+  // containerd starts and creates the container: found once its directory is seen again (the
+  // directory is re-checked every retry interval, the container's miss waits as long).
+  ASSERT_TRUE(root_
+                  .Write(kContainerdDir + kContainerId + "/config.json",
+                         Fill(testing::kContainerdContainerConfig))
+                  .ok());
+  auto id = Identity(ContainerRuntime::kContainerd, kContainerId, kPodUid);
+  EXPECT_EQ(provider.Lookup(id).state, MetadataState::kNotFound);  // first look: dir not yet seen
+  clock_.AdvanceNs(5 * kNanosPerSecond);
+  EXPECT_TRUE(provider.Lookup(id).found());
+  EXPECT_GT(provider.files_read(), 0u);
 }
 
 TEST_F(ProviderTest, PodUidFromThePathFillsAGap) {
