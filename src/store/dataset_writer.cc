@@ -582,7 +582,11 @@ void DatasetWriter::WorkerLoop() {
       }
       next_maintenance = clock_->WallNs() + options_.maintenance_interval_ns;
     }
-    wake_.wait_for(lock, std::chrono::nanoseconds(options_.maintenance_interval_ns));
+    // The predicate matters: a segment handed off while maintenance ran (with the lock released)
+    // notified nobody, and without the re-check it waited a whole maintenance interval, as did
+    // Close() (which, on a fake clock, then never timed out).
+    wake_.wait_for(lock, std::chrono::nanoseconds(options_.maintenance_interval_ns),
+                   [this] { return stopping_ || !queue_.empty(); });
   }
 }
 
