@@ -596,6 +596,13 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
       }
     }
     if (shared) continue;
+    if (static_cast<Hierarchy>(h) == Hierarchy::kCpuacct && r.dir_fds_[0] >= 0) {
+      // Its files only stand in for the unified cpu.stat, which a cgroup in the unified tree
+      // always has: open the directory if that ever fails (one fd less per container where cpu
+      // and cpuacct are separate mounts, as on this project's dev hosts).
+      r.deferred_cpuacct_dir_ = dir;
+      continue;
+    }
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT || errno == ENOTDIR) continue;  // not in this hierarchy
@@ -661,6 +668,18 @@ Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
   Status s = PreadWhole(fd, &ReadScratch());
   if (s.ok() && options_.keep_files_open) state.fd.TryKeep(owned, KeepCapFor(tier));  // or closed
   return s.WithContext(name);
+}
+
+bool CgroupReader::OpenDeferredDir(Hierarchy h) {
+  if (h != Hierarchy::kCpuacct || deferred_cpuacct_dir_.empty()) return false;
+  const std::string dir = std::exchange(deferred_cpuacct_dir_, std::string());
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;  // gone with the cgroup, or never there: its files stay unread
+  owned_dir_fds_.emplace_back(fd);
+  dir_fd_count_.Add(1);
+  dir_fds_[static_cast<size_t>(h)] = fd;
+  dirs_[static_cast<size_t>(h)] = dir;
+  return true;
 }
 
 bool CgroupReader::CgroupRemoved() const {
@@ -771,8 +790,8 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
   Status first_parse_error;
   for (size_t i = 0; i < kNumFiles; ++i) {
     const FileSpec& spec = kFiles[i];
-    if (dir_fd(spec.hierarchy) < 0) continue;
     if (spec.fallback_for >= 0 && read_ok[static_cast<size_t>(spec.fallback_for)]) continue;
+    if (dir_fd(spec.hierarchy) < 0 && !OpenDeferredDir(spec.hierarchy)) continue;
     FileState& state = files_[i];
     if (state.skip || state.absent_until_read > reads_) continue;
     const bool slow = spec.slow && options_.slow_file_every > 1;

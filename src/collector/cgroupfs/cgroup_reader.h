@@ -289,6 +289,8 @@ class CgroupReader {
   void UpdateForceFull(const CgroupSnapshot& snap);
   /// True when some hierarchy directory of this cgroup no longer exists.
   bool CgroupRemoved() const;
+  /// Opens a directory Open() deferred (cpuacct, see there); false if none or it cannot be.
+  bool OpenDeferredDir(Hierarchy h);
 
   CgroupReaderOptions options_;
   Clock* clock_ = nullptr;
@@ -312,6 +314,7 @@ class CgroupReader {
     size_t n_ = 0;
   };
 
+  std::string deferred_cpuacct_dir_;  ///< full path, "" when opened or not deferred
   std::vector<ScopedFd> owned_dir_fds_;
   ProcessWideCount dir_fd_count_;
   ProcessWideCount reader_count_;

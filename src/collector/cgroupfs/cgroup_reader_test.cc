@@ -526,18 +526,23 @@ TEST_F(CgroupReaderTempTest, HybridReadsCpuacctOnlyWithoutAUnifiedCpuStat) {
   tree_.Write("memory/c/cgroup.procs", "");
   tree_.Write("memory/c/memory.usage_in_bytes", "4096\n");
   CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root());
+  const size_t dirs_before = CgroupDirFdsInUse();
   auto reader = CgroupReader::Open(layout, "c", CgroupReaderOptions{.keep_files_open = true});
   ASSERT_TRUE(reader.ok());
+  // unified and memory; the cpuacct directory is only opened if its files are ever needed.
+  EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 2);
   CgroupSnapshot s;
   ASSERT_TRUE(reader->Read(&s).ok());
   EXPECT_EQ(s.cpu_usage_usec, 5000u);  // exact, from the unified side
   EXPECT_EQ(s.cpu_user_usec, 3000u);
   EXPECT_FALSE(s.v1.cpuacct_usage_ns.has_value()) << "cpuacct.usage must not be read";
+  EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 2);
   // Without the unified file (or when it does not parse), cpuacct is the fallback.
   tree_.Write("unified/c/cpu.stat", "usage_usec garbage\n");
   EXPECT_EQ(reader->Read(&s).code(), StatusCode::kInvalidFormat);
   EXPECT_EQ(s.v1.cpuacct_usage_ns, 9999000u);
   EXPECT_EQ(s.cpu_usage_usec, 9999u);
+  EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 3);
 }
 
 TEST_F(CgroupReaderTempTest, HybridNeverProbesControllerFilesOfTheUnifiedTree) {
