@@ -79,20 +79,7 @@ Phases TimePhases(fgm::engine::Engine& e, const std::string& metric, const std::
   JsonWriter w;
   w.Reserve(static_cast<size_t>(plan->max_entries()) * 48);
   w.BeginArray();
-  for (const Series& s : series) {
-    w.BeginObject();
-    w.Key("container");
-    w.String(s.container);
-    w.Key("t");
-    w.IntArray(s.t);
-    w.Key("avg");
-    w.DoubleArray(s.avg);
-    w.Key("min");
-    w.DoubleArray(s.min);
-    w.Key("max");
-    w.DoubleArray(s.max);
-    w.EndObject();
-  }
+  for (const Series& s : series) WriteSeriesJson(w, s);
   w.EndArray();
   auto t3 = Clock::now();
   return {Ms(t0, t1), Ms(t1, t2), Ms(t2, t3)};

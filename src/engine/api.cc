@@ -352,23 +352,6 @@ Result<SeriesQuery> BuildSeriesQuery(Engine& engine, const QueryParams& p, int m
   return q;
 }
 
-// One element of "series": container, its labels, then the bucket arrays.
-void WriteSeries(JsonWriter& w, const Series& s) {
-  w.BeginObject();
-  w.Key("container");
-  w.String(s.container);
-  WriteContainerRef(w, s.info);
-  w.Key("t");
-  w.IntArray(s.t);
-  w.Key("avg");
-  w.DoubleArray(s.avg);
-  w.Key("min");
-  w.DoubleArray(s.min);
-  w.Key("max");
-  w.DoubleArray(s.max);
-  w.EndObject();
-}
-
 // Computes and writes the series of `plan` in order, as elements of the array `w` is in. A large
 // answer is split between the engine's worker threads, which each compute and format whole
 // series: the calling thread takes series from the front and writes them straight into `w`, the
@@ -383,7 +366,7 @@ void WriteAllSeries(Engine& engine, const SeriesPlan& plan, size_t reserve_bytes
     Series s;  // one scratch series: its vectors keep their capacity from series to series
     for (size_t i = 0; i < n; ++i) {
       plan.Compute(i, &s);
-      WriteSeries(w, s);
+      WriteSeriesJson(w, s);
     }
     return;
   }
@@ -426,12 +409,12 @@ void WriteAllSeries(Engine& engine, const SeriesPlan& plan, size_t reserve_bytes
     while (take(slot == 0, &i)) {
       plan.Compute(i, &s);
       if (slot == 0) {
-        WriteSeries(w, s);
+        WriteSeriesJson(w, s);
         continue;
       }
       own.BeginFragment();
       size_t begin = own.size();
-      WriteSeries(own, s);
+      WriteSeriesJson(own, s);
       fragments[i] = {slot, begin, own.size()};
       on_workers.fetch_add(1, std::memory_order_relaxed);
     }
@@ -1010,6 +993,22 @@ ApiResponse HandleApiRequest(Engine& engine, std::string_view path, const QueryP
   // Errors are cheap to recompute and not worth the space.
   if (r.status == 200) cache.Insert(key, generation, std::make_shared<const std::string>(r.body));
   return r;
+}
+
+void WriteSeriesJson(JsonWriter& w, const Series& s) {
+  w.BeginObject();
+  w.Key("container");
+  w.String(s.container);
+  WriteContainerRef(w, s.info);
+  w.Key("t");
+  w.IntArray(s.t);
+  w.Key("avg");
+  w.DoubleArray(s.avg);
+  w.Key("min");
+  w.DoubleArray(s.min);
+  w.Key("max");
+  w.DoubleArray(s.max);
+  w.EndObject();
 }
 
 }  // namespace fgm::engine

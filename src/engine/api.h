@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "engine/engine.h"
+#include "engine/json_writer.h"
 
 namespace fgm::engine {
 
@@ -34,5 +35,8 @@ ApiResponse HandleApiRequest(Engine& engine, std::string_view path, const QueryP
 
 /// {"error": message}.
 std::string ErrorJson(std::string_view message);
+
+/// One element of /api/timeseries' "series": container, its labels, then the bucket arrays.
+void WriteSeriesJson(JsonWriter& w, const Series& s);
 
 }  // namespace fgm::engine
