@@ -228,19 +228,20 @@ MetadataResult FileMetadataProvider::LookupId(const std::string& container_id,
 }
 
 int64_t FileMetadataProvider::MissRetryInterval(uint32_t misses) const {
-  int64_t wait = options_.retry_interval_ns;
+  int64_t wait = options_.retry_interval_ns;  // doubled per miss after the first, then capped
   for (uint32_t i = 1; i < misses && wait < options_.max_retry_interval_ns; ++i) wait *= 2;
-  return std::min(wait, std::max(options_.retry_interval_ns, options_.max_retry_interval_ns));
+  return std::max(options_.retry_interval_ns, std::min(wait, options_.max_retry_interval_ns));
 }
 
 bool FileMetadataProvider::BaseDirExists(const std::string& path, std::string_view container_id,
                                          int64_t now_ns) {
   const size_t at = path.find(container_id);
   if (at == std::string::npos) return true;  // no per-container part: just try the file
-  BaseDir& dir = base_dirs_[path.substr(0, at)];
+  std::string base = path.substr(0, at);
+  BaseDir& dir = base_dirs_[base];
   if (dir.checked_ns == 0 || now_ns - dir.checked_ns >= options_.retry_interval_ns) {
     struct stat st {};
-    dir.exists = ::stat(path.substr(0, at).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    dir.exists = ::stat(base.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
     dir.checked_ns = now_ns;
   }
   return dir.exists;

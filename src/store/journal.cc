@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "parquet/compression.h"
 
@@ -37,12 +38,18 @@ uint32_t GetU32(const char* p) {
   std::memcpy(&v, p, 4);
   return v;
 }
-void PutVarint(uint64_t v, std::string* out) {
+// LEB128, at most 10 bytes for 64 bits; returns the byte after the last one written.
+char* PutVarintAt(uint64_t v, char* p) {
   while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
+    *p++ = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<char>(v));
+  *p++ = static_cast<char>(v);
+  return p;
+}
+void PutVarint(uint64_t v, std::string* out) {
+  char bytes[10];
+  out->append(bytes, static_cast<size_t>(PutVarintAt(v, bytes) - bytes));
 }
 bool GetVarint(std::string_view* in, uint64_t* v) {
   uint64_t result = 0;
@@ -68,13 +75,16 @@ uint32_t Crc32(std::string_view data) {
       crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
 }
 
-char* PutVarintAt(uint64_t v, char* p) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
+// The BYTE_ARRAY columns, for EncodeRows' size bound.
+const std::vector<int>& StringColumns() {
+  static const std::vector<int> columns = [] {
+    std::vector<int> out;
+    for (int c = 0; c < kNumColumns; ++c) {
+      if (kCatalog[c].type == PhysicalType::kByteArray) out.push_back(c);
+    }
+    return out;
+  }();
+  return columns;
 }
 
 }  // namespace
@@ -85,14 +95,10 @@ void EncodeRows(const RowBuffer& rows, size_t begin, size_t end, std::string* ou
   // (GetRow) and appending value by value were 8% of the monitor's sampling thread at 1,000
   // containers. Bound per row: the presence bits plus, per column, a 10-byte varint or an 8-byte
   // double; strings add their length (counted when present).
-  constexpr size_t kMaxVarintBytes = 10;
+  constexpr size_t kMaxVarintBytes = 10;  // PutVarintAt's longest
   for (size_t i = begin; i < end; ++i) {
     size_t string_bytes = 0;
-    for (int c = 0; c < kNumColumns; ++c) {
-      if (kCatalog[c].type == PhysicalType::kByteArray && rows.Has(c, i)) {
-        string_bytes += rows.StringAt(c, i).size();
-      }
-    }
+    for (int c : StringColumns()) string_bytes += rows.StringAt(c, i).size();  // "" when null
     const size_t at = out->size();
     out->resize(at + kPresenceBytes + kNumColumns * kMaxVarintBytes + string_bytes);
     char* const row_start = out->data() + at;

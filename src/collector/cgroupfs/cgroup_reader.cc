@@ -449,8 +449,8 @@ size_t KeptFileFdsCap() {
   // The soft limit is read once (the monitor raises it to the hard limit before sampling).
   // Directory fds are not optional, so they come off the top; the reserve leaves room for every
   // transient fd (a re-opened file, a segment being written, compaction's inputs, /proc reads).
-  // At 1,000 hybrid containers and a 20,000 limit: 20,000 - 1,250 - 6,000 dir fds = 12,750 kept
-  // files, i.e. the per-tick files of ~850 containers (half the limit gave ~650).
+  // At 1,000 hybrid containers and a 20,000 limit: 20,000 - 1,250 - 5,000 dir fds = 13,750 kept
+  // files: every container's 13 per-tick files, and the limit files of none (see the fd tiers).
   static const size_t kLimit = [] {
     struct rlimit rl {};
     if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return size_t{1024};
@@ -735,16 +735,22 @@ void CgroupReader::UpdateForceFull(const CgroupSnapshot& snap) {
   force_full_next_ = stalling || writeback_pending;
 }
 
+bool CgroupReader::KeptTextServes(size_t i, bool idle) const {
+  const FileState& state = files_[i];
+  const bool slow = kFiles[i].slow && options_.slow_file_every > 1;
+  return state.cached_valid &&
+         (state.read_at == reads_ || (slow && reads_ < state.next_read) || (idle && !slow));
+}
+
 bool CgroupReader::FilesDueOnIdleRead() const {
-  // The same decisions as Read()'s loop makes on an idle read, without reading anything.
+  // Read()'s loop on an idle read, without reading anything. A missing file due for its probe
+  // has no kept text, so it counts as due too.
   for (size_t i = 0; i < kNumFiles; ++i) {
     const FileSpec& spec = kFiles[i];
     const FileState& state = files_[i];
     if (dir_fd(spec.hierarchy) < 0 || state.skip || state.absent_until_read > reads_) continue;
-    if (state.absent_until_read != 0) return true;  // a missing file's probe is due
     if (spec.fallback_for >= 0 && last_read_ok_[static_cast<size_t>(spec.fallback_for)]) continue;
-    if (!state.cached_valid) return true;
-    if (spec.slow && options_.slow_file_every > 1 && reads_ >= state.next_read) return true;
+    if (!KeptTextServes(i, /*idle=*/true)) return true;
   }
   return false;
 }
@@ -785,7 +791,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
 
   ApplyContext ctx{
       .out = out, .stat_buffer = &stat_buffer, .v1_scratch = &v1_stat_scratch_, .pending = {}};
-  std::bitset<kNumFiles> read_ok;
+  std::bitset<64> read_ok;  // kNumFiles <= 64 (checked in Open)
   bool missing_any = false;
   Status first_parse_error;
   for (size_t i = 0; i < kNumFiles; ++i) {
@@ -795,11 +801,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
     FileState& state = files_[i];
     if (state.skip || state.absent_until_read > reads_) continue;
     const bool slow = spec.slow && options_.slow_file_every > 1;
-    // The text to apply without reading: a sentinel read above, a slow file within its period,
-    // or, on an idle read, any per-tick file's last text.
-    const bool use_cached =
-        state.cached_valid &&
-        (state.read_at == reads_ || (slow && reads_ < state.next_read) || (idle && !slow));
+    const bool use_cached = KeptTextServes(i, idle);
     if (!use_cached) {
       Status s = ReadOne(i, spec.hierarchy, spec.name);
       if (s.code() == StatusCode::kNotFound) {
@@ -840,8 +842,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
   }
   Finish(ctx);
   if (!idle) UpdateForceFull(*out);
-  last_read_ok_.reset();
-  for (size_t i = 0; i < kNumFiles; ++i) last_read_ok_[i] = read_ok[i];
+  last_read_ok_ = read_ok;
   if (first_parse_error.ok()) {
     out->read_id = last_read_id_ = g_next_read_id.fetch_add(1, std::memory_order_relaxed);
   } else {

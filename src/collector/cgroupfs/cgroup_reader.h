@@ -282,6 +282,9 @@ class CgroupReader {
   /// Reads file `i` into its cached text for the sentinel check: 1 unchanged, 0 changed,
   /// -1 not available (absent, failed; the main loop then handles it as usual).
   int ProbeSentinel(size_t i);
+  /// Whether file i's kept text stands in for reading it this time: a sentinel read moments ago,
+  /// a slow file within its period, or, on an idle read, any per-tick file.
+  bool KeptTextServes(size_t i, bool idle) const;
   /// Whether an idle read would have to read or re-parse any file besides the sentinels: a slow
   /// file whose period is over, a missing file due for a probe, a text not kept.
   bool FilesDueOnIdleRead() const;
@@ -323,8 +326,8 @@ class CgroupReader {
   int64_t reads_ = 0;
   std::vector<FileState> files_;
   bool force_full_next_ = true;  ///< the first read is always full
-  /// Files whose text applied cleanly on the last full read (a fallback is skipped while its
-  /// primary's bit is set). 64 >= the number of files (checked in the .cc).
+  /// Files whose text applied cleanly on the last read that applied texts (a fallback is skipped
+  /// while its primary's bit is set). 64 >= the number of files (checked in the .cc).
   std::bitset<64> last_read_ok_;
   uint64_t last_read_id_ = 0;    ///< CgroupSnapshot::read_id of the last read's output
   uint64_t last_psi_total_ = 0;  ///< sum of every PSI total at the last full read
