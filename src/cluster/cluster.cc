@@ -3,7 +3,6 @@
 // exceptions; child processes come from kubectl.h.
 #include "cluster/cluster.h"
 
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -19,6 +18,7 @@
 
 #include "core/file.h"
 #include "core/strings.h"
+#include "k8s/apiserver/libcurl.h"
 
 namespace fgm::cluster {
 namespace {
@@ -369,22 +369,24 @@ Status ProbeDataDir(const std::string& dir, int64_t max_age_ns, int64_t now_ns) 
 }
 
 Status ProbeUrl(const std::string& url, int64_t timeout_ms) {
-  CURL* curl = curl_easy_init();
+  FGM_ASSIGN_OR_RETURN(const k8s::apiserver::LibCurl* lib, k8s::apiserver::LoadLibCurl());
+  CURL* curl = lib->easy_init();
   if (!curl) return InternalError("curl_easy_init failed");
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(
+  lib->easy_setopt(curl, CURLOPT_URL, url.c_str());
+  lib->easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
+  lib->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  lib->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  // The unary + turns the capture-less lambda into the plain function pointer a C vararg needs.
+  lib->easy_setopt(
       curl, CURLOPT_WRITEFUNCTION,
       +[](char*, size_t size, size_t n, void*) -> size_t { return size * n; });
-  CURLcode rc = curl_easy_perform(curl);
+  CURLcode rc = lib->easy_perform(curl);
   long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_cleanup(curl);
+  lib->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  lib->easy_cleanup(curl);
   if (rc != CURLE_OK) {
-    return IoError(url + ": " + (errbuf[0] ? std::string(errbuf) : curl_easy_strerror(rc)));
+    return IoError(url + ": " + (errbuf[0] ? std::string(errbuf) : lib->easy_strerror(rc)));
   }
   if (code != 200) return IoError(url + ": HTTP " + std::to_string(code));
   return OkStatus();

@@ -102,7 +102,8 @@ Result<std::vector<CollectedNode>> Collect(const Kubectl& kubectl, const Collect
 /// Liveness of the monitor: OK iff some regular file under `dir` was modified at most `max_age_ns`
 /// before `now_ns` (the monitor journals every flush and writes a segment at least every minute).
 Status ProbeDataDir(const std::string& dir, int64_t max_age_ns, int64_t now_ns);
-/// Liveness of the viewer: OK iff GET `url` answers 200 within `timeout_ms`.
+/// Liveness of the viewer: OK iff GET `url` answers 200 within `timeout_ms`. kIo for a failed or
+/// non-200 request; kNotFound / kUnsupported when libcurl cannot be loaded (libcurl.h).
 Status ProbeUrl(const std::string& url, int64_t timeout_ms);
 
 /// state dir default: $XDG_STATE_HOME/fgm, else $HOME/.local/state/fgm, else /tmp/fgm-<uid>.

@@ -5,14 +5,19 @@
 // for the pod's /data. This tests our command lines and our parsing, not Kubernetes.
 #include "cluster/cluster.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -391,6 +396,74 @@ TEST(ProbeDataDirTest, NewestFileDecides) {
   EXPECT_TRUE(ProbeDataDir(dir, 3 * minute_ns, now_ns).ok());
   std::error_code ec;
   fs::remove_all(dir, ec);
+}
+
+// A one-shot HTTP/1.1 server on 127.0.0.1 (port chosen by the kernel): answers the first request
+// with `status_line` and a 2-byte body, then closes. Enough for ProbeUrl's GET.
+class OneShotHttpServer {
+ public:
+  explicit OneShotHttpServer(std::string status_line) : status_line_(std::move(status_line)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    ok_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+          ::listen(fd_, 1) == 0 &&
+          ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    port_ = ntohs(addr.sin_port);
+    if (ok_) thread_ = std::thread([this] { Serve(); });
+  }
+  ~OneShotHttpServer() {
+    ::shutdown(fd_, SHUT_RDWR);  // ends a pending accept() if no request came
+    if (thread_.joinable()) thread_.join();
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return ok_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/health"; }
+  std::string request() {
+    if (thread_.joinable()) thread_.join();
+    return request_;
+  }
+
+ private:
+  void Serve() {
+    int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) return;
+    char buf[4096];
+    while (request_.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = ::read(c, buf, sizeof(buf));
+      if (n <= 0) break;
+      request_.append(buf, static_cast<size_t>(n));
+    }
+    std::string reply = status_line_ + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+    ssize_t w = ::write(c, reply.data(), reply.size());
+    (void)w;  // a short write only makes the probe fail, which the test would show
+    ::close(c);
+  }
+
+  std::string status_line_;
+  int fd_ = -1;
+  bool ok_ = false;
+  uint16_t port_ = 0;
+  std::thread thread_;
+  std::string request_;
+};
+
+TEST(ProbeUrlTest, OkOn200) {
+  OneShotHttpServer server("HTTP/1.1 200 OK");
+  ASSERT_TRUE(server.ok()) << std::strerror(errno);
+  Status s = ProbeUrl(server.url(), 5000);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(server.request().rfind("GET /api/health HTTP/1.1\r\n", 0), 0u) << server.request();
+}
+
+TEST(ProbeUrlTest, Non200Fails) {
+  OneShotHttpServer server("HTTP/1.1 503 Service Unavailable");
+  ASSERT_TRUE(server.ok()) << std::strerror(errno);
+  Status s = ProbeUrl(server.url(), 5000);
+  EXPECT_EQ(s.code(), StatusCode::kIo);
+  EXPECT_NE(s.message().find(": HTTP 503"), std::string::npos) << s.message();
 }
 
 TEST(ProbeUrlTest, RefusedPortFails) {

@@ -42,7 +42,7 @@ Result<std::shared_ptr<k8s::apiserver::ApiServerPodWatcher>> StartPodWatcher(
     config.node_name = node;
   }
   auto watcher = std::make_shared<k8s::apiserver::ApiServerPodWatcher>(std::move(config));
-  watcher->Start();
+  FGM_RETURN_IF_ERROR(watcher->Start());
   return watcher;
 }
 

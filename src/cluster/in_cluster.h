@@ -27,7 +27,8 @@ struct KubeApiOptions {
 
 /// Validates the options, builds the configuration and starts the watcher's thread.
 /// kInvalidArgument for an incomplete flag set (e.g. --kube-api without --kube-ca-file, or no node
-/// name), kNotFound / kIo from the in-cluster configuration. REQUIRES: options.enabled().
+/// name), kNotFound / kIo from the in-cluster configuration, kNotFound / kUnsupported when libcurl
+/// cannot be loaded (k8s/apiserver/libcurl.h). REQUIRES: options.enabled().
 Result<std::shared_ptr<k8s::apiserver::ApiServerPodWatcher>> StartPodWatcher(
     const KubeApiOptions& options);
 

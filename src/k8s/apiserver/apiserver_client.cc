@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The pod watcher's thread: list (paged) → watch from the list's resourceVersion → re-watch when
 // the server ends the watch → list again on 410 Gone; errors back off with jitter. HTTP via libcurl
-// (OpenSSL build), which verifies the server against the CA file and streams the watch body.
+// (OpenSSL build, loaded at run time: libcurl.h), which verifies the server against the CA file and
+// streams the watch body.
 #include "k8s/apiserver/apiserver_client.h"
 
-#include <curl/curl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -17,6 +17,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "core/strings.h"
+#include "k8s/apiserver/libcurl.h"
 
 namespace fgm::k8s::apiserver {
 namespace {
@@ -34,8 +35,6 @@ constexpr long kWatchTimeoutSlackS = 30;
 // immediately; re-watching at once would spin, so it backs off like an error.
 constexpr int64_t kMinHealthyWatchMs = 1000;
 
-std::once_flag g_curl_init;
-
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -48,10 +47,10 @@ int64_t MonotonicMs() {
       .count();
 }
 
-std::string Escape(CURL* curl, const std::string& s) {
-  char* e = curl_easy_escape(curl, s.c_str(), static_cast<int>(s.size()));
+std::string Escape(const LibCurl& lib, CURL* curl, const std::string& s) {
+  char* e = lib.easy_escape(curl, s.c_str(), static_cast<int>(s.size()));
   std::string out = e ? e : "";
-  curl_free(e);
+  lib.free(e);
   return out;
 }
 
@@ -83,7 +82,8 @@ struct ApiServerPodWatcher::Transfer {
     auto* t = static_cast<Transfer*>(user);
     size_t len = size * n;
     if (t->self->stop_.load()) return 0;
-    if (t->http_code == 0) curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->http_code);
+    if (t->http_code == 0)
+      t->self->curl_->easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &t->http_code);
     if (!t->watch || t->http_code != 200) {
       size_t cap = t->http_code == 200 ? t->max_body : kMaxErrorBodyBytes;
       if (t->body.size() + len > cap) {
@@ -164,16 +164,17 @@ ApiServerPodWatcher::ApiServerPodWatcher(ApiServerConfig config)
 
 ApiServerPodWatcher::~ApiServerPodWatcher() { Stop(); }
 
-void ApiServerPodWatcher::Start() {
-  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+Status ApiServerPodWatcher::Start() {
+  FGM_ASSIGN_OR_RETURN(curl_, LoadLibCurl());
   thread_ = std::thread([this] { Run(); });
+  return OkStatus();
 }
 
 void ApiServerPodWatcher::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_.store(true);
-    if (current_multi_) curl_multi_wakeup(static_cast<CURLM*>(current_multi_));
+    if (current_multi_) curl_->multi_wakeup(static_cast<CURLM*>(current_multi_));
   }
   changed_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -185,22 +186,22 @@ bool ApiServerPodWatcher::SleepInterruptible(int64_t ms) {
 }
 
 std::string ApiServerPodWatcher::PodsUrl(bool watch, const std::string& continue_token) const {
-  CURL* curl = curl_easy_init();
+  CURL* curl = curl_->easy_init();
   std::string url = config_.server_url + "/api/v1/pods?fieldSelector=" +
-                    Escape(curl, "spec.nodeName=" + config_.node_name);
+                    Escape(*curl_, curl, "spec.nodeName=" + config_.node_name);
   if (watch) {
     std::string rv;
     {
       std::lock_guard<std::mutex> lock(mu_);
       rv = stats_.resource_version;
     }
-    url += "&watch=1&allowWatchBookmarks=true&resourceVersion=" + Escape(curl, rv) +
+    url += "&watch=1&allowWatchBookmarks=true&resourceVersion=" + Escape(*curl_, curl, rv) +
            "&timeoutSeconds=" + std::to_string(config_.watch_timeout_s);
   } else {
     url += "&limit=" + std::to_string(config_.list_page_size);
-    if (!continue_token.empty()) url += "&continue=" + Escape(curl, continue_token);
+    if (!continue_token.empty()) url += "&continue=" + Escape(*curl_, curl, continue_token);
   }
-  curl_easy_cleanup(curl);
+  curl_->easy_cleanup(curl);
   return url;
 }
 
@@ -209,38 +210,38 @@ Status ApiServerPodWatcher::Request(const std::string& url, size_t max_body, Tra
   if (!token.ok()) return token.error().WithContext("service-account token");
   std::string auth = "Authorization: Bearer " + std::string(TrimWhitespace(*token));
 
-  CURL* curl = curl_easy_init();
+  CURL* curl = curl_->easy_init();
   if (!curl) return InternalError("curl_easy_init failed");
   t->self = this;
   t->curl = curl;
   t->max_body = max_body;
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
-  headers = curl_slist_append(headers, "Accept: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
+  curl_slist* headers = curl_->slist_append(nullptr, auth.c_str());
+  headers = curl_->slist_append(headers, "Accept: application/json");
+  curl_->easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_->easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_->easy_setopt(curl, CURLOPT_CAINFO, config_.ca_file.c_str());
   // No system CA directory: the cluster CA is the only anchor a service-account setup trusts.
-  curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // we are not the main thread
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(config_.connect_timeout_s));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT,
-                   t->watch ? config_.watch_timeout_s + kWatchTimeoutSlackS : kListTimeoutS);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Transfer::OnData);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
-  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &Transfer::OnProgress);
-  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, t);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "fgm-monitor");
+  curl_->easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  curl_->easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_->easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+  curl_->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // we are not the main thread
+  curl_->easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, static_cast<long>(config_.connect_timeout_s));
+  curl_->easy_setopt(curl, CURLOPT_TIMEOUT,
+                     t->watch ? config_.watch_timeout_s + kWatchTimeoutSlackS : kListTimeoutS);
+  curl_->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_->easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Transfer::OnData);
+  curl_->easy_setopt(curl, CURLOPT_WRITEDATA, t);
+  curl_->easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_->easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &Transfer::OnProgress);
+  curl_->easy_setopt(curl, CURLOPT_XFERINFODATA, t);
+  curl_->easy_setopt(curl, CURLOPT_USERAGENT, "fgm-monitor");
   // The multi interface only so that Stop() can interrupt a transfer at once (curl_multi_wakeup)
   // instead of waiting for the next progress callback.
-  CURLM* multi = curl_multi_init();
-  curl_multi_add_handle(multi, curl);
+  CURLM* multi = curl_->multi_init();
+  curl_->multi_add_handle(multi, curl);
   {
     std::lock_guard<std::mutex> lock(mu_);
     current_multi_ = multi;
@@ -248,28 +249,28 @@ Status ApiServerPodWatcher::Request(const std::string& url, size_t max_body, Tra
   CURLcode rc = CURLE_OK;
   int running = 1;
   while (running && !stop_.load()) {
-    if (curl_multi_perform(multi, &running) != CURLM_OK) break;
+    if (curl_->multi_perform(multi, &running) != CURLM_OK) break;
     // Why 1000 ms: only an upper bound on one wait; data, timeouts and wakeups end it sooner.
-    if (running) curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+    if (running) curl_->multi_poll(multi, nullptr, 0, 1000, nullptr);
   }
   int queued = 0;
-  while (CURLMsg* msg = curl_multi_info_read(multi, &queued)) {
+  while (CURLMsg* msg = curl_->multi_info_read(multi, &queued)) {
     if (msg->msg == CURLMSG_DONE) rc = msg->data.result;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
     current_multi_ = nullptr;
   }
-  curl_multi_remove_handle(multi, curl);
-  curl_multi_cleanup(multi);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
+  curl_->multi_remove_handle(multi, curl);
+  curl_->multi_cleanup(multi);
+  curl_->slist_free_all(headers);
+  curl_->easy_cleanup(curl);
 
   if (t->gone) gone_ = true;
   if (stop_.load()) return CancelledError("stopping");
   if (!t->error.ok()) return t->error;
   if (rc != CURLE_OK) {
-    std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    std::string detail = errbuf[0] ? errbuf : curl_->easy_strerror(rc);
     bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
                rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM;
     return IoError(std::string(tls ? "TLS: " : "") + detail + " (" + config_.server_url + ")");

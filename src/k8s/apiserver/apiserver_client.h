@@ -24,11 +24,13 @@
 
 namespace fgm::k8s::apiserver {
 
+struct LibCurl;  // libcurl.h; not included so that users of the watcher need no curl headers
+
 /// Where the API server is and how to authenticate. Usage:
 ///
 ///   FGM_ASSIGN_OR_RETURN(ApiServerConfig config, InClusterConfig(node_name));
 ///   auto watcher = std::make_shared<ApiServerPodWatcher>(config);
-///   watcher->Start();
+///   FGM_RETURN_IF_ERROR(watcher->Start());
 ///   chain.push_back(MakeMetadataProvider(watcher));  // sampling thread: Lookup() per container
 ///   sources.push_back(MakeEventSource(watcher));     // sampling thread: Poll() per tick
 struct ApiServerConfig {
@@ -103,7 +105,10 @@ class ApiServerPodWatcher final : public MetadataProvider, public ExternalEventS
   ApiServerPodWatcher(const ApiServerPodWatcher&) = delete;
   ApiServerPodWatcher& operator=(const ApiServerPodWatcher&) = delete;
 
-  void Start();
+  /// Loads libcurl (LoadLibCurl, on the first Start in the process) and starts the thread. The
+  /// error, when libcurl.so.4 is missing or unusable, is LoadLibCurl's (kNotFound, kUnsupported);
+  /// the watcher then stays idle (Lookup says kPending, Poll is empty). Call once.
+  Status Start();
   /// Stops and joins the thread; idempotent.
   void Stop();
 
@@ -149,6 +154,7 @@ class ApiServerPodWatcher final : public MetadataProvider, public ExternalEventS
   const ApiServerConfig config_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  const LibCurl* curl_ = nullptr;  // set by Start(); immutable afterwards
   void* current_multi_ = nullptr;  // the transfer in progress (a CURLM*), guarded by mu_
   bool gone_ = false;              // the last request met 410 Gone; worker thread only
 

@@ -58,7 +58,8 @@ class WatcherTest : public ::testing::Test {
 
   std::shared_ptr<ApiServerPodWatcher> StartWatcher(ApiServerConfig c) {
     auto w = std::make_shared<ApiServerPodWatcher>(std::move(c));
-    w->Start();
+    Status started = w->Start();
+    EXPECT_TRUE(started.ok()) << started.ToString();
     return w;
   }
 
@@ -72,7 +73,7 @@ TEST_F(WatcherTest, ListsThenWatchesThisNodesPodsWithBearerToken) {
   server_->AddListReply(200, testing::PodList({Pod()}, "1001"));
   auto w = std::make_shared<ApiServerPodWatcher>(Config());
   EXPECT_EQ(w->Lookup(Id(testing::kAppId)).state, MetadataState::kPending);  // not started
-  w->Start();
+  ASSERT_TRUE(w->Start().ok());
   ASSERT_TRUE(w->WaitForSyncForTesting(kWaitMs)) << w->stats().last_error;
   ASSERT_TRUE(server_->WaitForRequests(2, kWaitMs));
 
