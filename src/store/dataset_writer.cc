@@ -35,13 +35,13 @@ constexpr int64_t kCompactedPageRows = 16 * 1024;
 // one-container queries while a page still holds enough values for its header and zstd frame to be
 // small next to its data (docs/benchmarks.md, "Monitor memory", 2026-11-26).
 constexpr int64_t kSegmentPageRows = 256;
-// Far above segment_max_rows (32,768), so a segment is one row group; still a bound, so a huge
+// Far above segment_max_rows (8,192), so a segment is one row group; still a bound, so a huge
 // recovered journal cannot make one unbounded row group.
 constexpr int64_t kSegmentRowGroupRows = int64_t{1} << 20;
 // Rows handed to the segment writer per WriteBatch: bounds the column copy made from the row
-// buffer (4,096 rows x ~1 KiB) instead of copying the whole segment, and is how often a write
+// buffer (2,048 rows x ~1 KiB) instead of copying the whole segment, and is how often a write
 // checks for cancellation at shutdown.
-constexpr size_t kSegmentSliceRows = 4096;
+constexpr size_t kSegmentSliceRows = 2048;
 constexpr int kContainerIdCol = Col("container_id");
 constexpr int kInodeCol = Col("cgroup_inode");
 constexpr int kPathCol = Col("cgroup_path");

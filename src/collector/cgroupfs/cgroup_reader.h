@@ -256,17 +256,18 @@ class CgroupReader {
     ScopedFd fd_;
   };
 
+  // Ordered so the small members share one word (64 bytes instead of 80; 42 per container).
   struct FileState {
-    bool skip = false;              ///< never read with this layout
-    int64_t absent_until_read = 0;  ///< skip this file until reads_ reaches this (0 = read it)
-    KeptFd fd;                      ///< keep_files_open only
     /// The last text read, right-sized (capacity close to its length; the pread itself goes
     /// into one scratch buffer per thread). Slow files (limits) re-apply it until reads_ reaches
     /// next_read; per-tick files re-apply it on idle reads (idle_full_read_every).
     std::string cached;
-    bool cached_valid = false;
+    int64_t absent_until_read = 0;  ///< skip this file until reads_ reaches this (0 = read it)
     int64_t next_read = 0;
     int64_t read_at = 0;  ///< reads_ when `cached` was last read from the kernel
+    KeptFd fd;            ///< keep_files_open only
+    bool skip = false;    ///< never read with this layout
+    bool cached_valid = false;
   };
 
   CgroupReader() = default;
@@ -332,7 +333,6 @@ class CgroupReader {
   uint64_t last_read_id_ = 0;    ///< CgroupSnapshot::read_id of the last read's output
   uint64_t last_psi_total_ = 0;  ///< sum of every PSI total at the last full read
   CgroupReadStats last_read_stats_;
-  MemoryStat v1_stat_scratch_;  ///< v1 memory.stat before renaming, reused across ticks
 };
 
 }  // namespace fgm::collector

@@ -2,6 +2,10 @@
 // Memory controller multi-key file parsers (see memory_stat.h).
 #include "collector/cgroupfs/memory_stat.h"
 
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
 #include "collector/cgroupfs/parse_internal.h"
 #include "core/strings.h"
 
@@ -14,6 +18,18 @@ std::optional<uint64_t> MemoryStat::Get(std::string_view key) const {
   return std::nullopt;
 }
 
+std::string_view InternMemoryStatKey(std::string_view key) {
+  static std::mutex mutex;
+  // Node-based, so the strings never move; leaked on purpose (no destructor at exit while another
+  // thread may still be parsing).
+  static auto* keys = new std::unordered_set<std::string>();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = keys->find(std::string(key));
+  if (it != keys->end()) return *it;
+  if (keys->size() >= kMaxInternedMemoryStatKeys) return {};
+  return *keys->emplace(key).first;
+}
+
 void MemoryStat::Set(std::string_view key, uint64_t value) {
   for (auto& [k, v] : entries) {
     if (k == key) {
@@ -21,23 +37,31 @@ void MemoryStat::Set(std::string_view key, uint64_t value) {
       return;
     }
   }
-  entries.emplace_back(std::string(key), value);
+  std::string_view interned = InternMemoryStatKey(key);
+  if (!interned.empty()) entries.emplace_back(interned, value);
 }
 
-void MemoryStat::AssignAt(size_t index, std::string_view key, uint64_t value) {
+bool MemoryStat::AssignAt(size_t index, std::string_view key, uint64_t value) {
   if (index < entries.size()) {
     auto& [k, v] = entries[index];
-    if (k != key) k.assign(key);  // reuses k's buffer; equal in steady state, so no copy at all
+    if (k != key) {
+      std::string_view interned = InternMemoryStatKey(key);
+      if (interned.empty()) return false;
+      k = interned;
+    }
     v = value;
-  } else {
-    entries.emplace_back(std::string(key), value);
+    return true;
   }
+  std::string_view interned = InternMemoryStatKey(key);
+  if (interned.empty()) return false;
+  entries.emplace_back(interned, value);
+  return true;
 }
 
 Status ParseMemoryStatInto(std::string_view text, MemoryStat* out) {
   size_t n = 0;
   Status s = internal::ForEachKeyValue(
-      text, [&](std::string_view key, uint64_t v) { out->AssignAt(n++, key, v); });
+      text, [&](std::string_view key, uint64_t v) { n += out->AssignAt(n, key, v) ? 1 : 0; });
   out->entries.resize(s.ok() ? n : 0);
   return s;
 }
@@ -73,13 +97,15 @@ void V1MemoryStatToV2NamesInto(const MemoryStat& v1, MemoryStat* out) {
   size_t n = 0;
   for (const auto& [key, value] : v1.entries) {
     std::string_view k = key;
+    bool assigned = false;
     if (StartsWith(k, "hierarchical_")) {
-      out->AssignAt(n++, k, value);
+      assigned = out->AssignAt(n, k, value);
     } else if (has_totals && StartsWith(k, kTotalPrefix)) {
-      out->AssignAt(n++, v2_name(k.substr(kTotalPrefix.size())), value);
+      assigned = out->AssignAt(n, v2_name(k.substr(kTotalPrefix.size())), value);
     } else if (!has_totals) {
-      out->AssignAt(n++, v2_name(k), value);
+      assigned = out->AssignAt(n, v2_name(k), value);
     }
+    if (assigned) ++n;
   }
   out->entries.resize(n);
 }

@@ -18,18 +18,32 @@ namespace fgm::collector {
 /// memory.stat: every key, in file order. A flat vector, not a map: the file has 20-70 keys, is
 /// parsed every tick for every container, and is read back by a handful of lookups. Values are
 /// bytes for sizes and counts for events (pgfault, workingset_*, ...), as the kernel reports them.
+/// Keys are views of process-wide interned strings (InternMemoryStatKey), so that the thousands
+/// of MemoryStats a monitor keeps (one per container snapshot) do not each hold their own copies
+/// of the same ~40 names: 24 bytes an entry instead of 40 plus a heap block for every name over
+/// 15 characters.
 /// Documentation/admin-guide/cgroup-v2.rst "memory.stat"; cgroup-v1/memory.rst section 5.2.
 struct MemoryStat {
-  std::vector<std::pair<std::string, uint64_t>> entries;
+  /// Keys point at interned strings or string literals (never freed while the process lives).
+  std::vector<std::pair<std::string_view, uint64_t>> entries;
 
   /// Value of `key`, nullopt if the kernel did not report it. Linear scan (see above).
   std::optional<uint64_t> Get(std::string_view key) const;
   /// Adds or replaces `key`.
   void Set(std::string_view key, uint64_t value);
-  /// Overwrites entry `index` (appends when index == size()), reusing the key string's buffer.
-  void AssignAt(size_t index, std::string_view key, uint64_t value);
+  /// Overwrites entry `index` (appends when index == size()). The key is interned only when it
+  /// differs from the entry's current key, which in steady state it never does. False (nothing
+  /// assigned) when the key cannot be interned (see InternMemoryStatKey).
+  bool AssignAt(size_t index, std::string_view key, uint64_t value);
   bool empty() const { return entries.empty(); }
 };
+
+/// The process-wide copy of `key`, stable for the life of the process; thread-safe. After
+/// kMaxInternedMemoryStatKeys distinct keys it returns "" (and the caller drops the entry): a
+/// kernel reports well under 200 names across v1 and v2, so only garbage input gets there.
+std::string_view InternMemoryStatKey(std::string_view key);
+inline constexpr size_t kMaxInternedMemoryStatKeys = 1024;
+
 /// Parses v2 or v1 memory.stat verbatim. kInvalidFormat on an empty file or a malformed line.
 Result<MemoryStat> ParseMemoryStat(std::string_view text);
 /// The same into an existing MemoryStat, overwriting it. The kernel prints the same keys in the

@@ -5,6 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 namespace fgm::collector {
 namespace {
 
@@ -167,6 +170,46 @@ TEST(ParseMemoryOomControl, WithAndWithoutOomKillLine) {
   EXPECT_FALSE(old.oom_kill.has_value());
   EXPECT_FALSE(ParseMemoryOomControl("").ok());
   EXPECT_FALSE(ParseMemoryOomControl("under_oom\n").ok());
+}
+
+// Keys are views of process-wide interned strings: they outlive the text they were parsed from,
+// and every MemoryStat shares one copy of each name.
+TEST(MemoryStatKeys, InternedAndIndependentOfTheParsedText) {
+  MemoryStat a;
+  MemoryStat b;
+  {
+    std::string text = "anon 1\ninactive_file_long_key_name 2\n";
+    ASSERT_TRUE(ParseMemoryStatInto(text, &a).ok());
+    ASSERT_TRUE(ParseMemoryStatInto(text, &b).ok());
+    text.assign(text.size(), 'x');  // the parsed text is gone
+  }
+  ASSERT_EQ(a.entries.size(), 2u);
+  EXPECT_EQ(a.entries[1].first, "inactive_file_long_key_name");
+  EXPECT_EQ(a.Get("inactive_file_long_key_name"), 2u);
+  EXPECT_EQ(a.entries[1].first.data(), b.entries[1].first.data());
+  EXPECT_EQ(InternMemoryStatKey(std::string("anon")).data(), a.entries[0].first.data());
+  a.Set(std::string("set_after_parse"), 7);
+  EXPECT_EQ(a.Get("set_after_parse"), 7u);
+}
+
+// Past kMaxInternedMemoryStatKeys distinct names (only garbage input gets there), a new key's line
+// is dropped and the known keys still land in the right entries, also when re-parsing into a
+// used MemoryStat. In a child process: the cap is process-wide.
+TEST(MemoryStatKeysDeathTest, NewKeysPastTheCapAreDroppedCleanly) {
+  EXPECT_EXIT(
+      {
+        for (size_t i = 0; i < kMaxInternedMemoryStatKeys; ++i) {
+          InternMemoryStatKey("filler_" + std::to_string(i));
+        }
+        bool ok = InternMemoryStatKey("one_more_new_key").empty() &&
+                  !InternMemoryStatKey("filler_3").empty();
+        MemoryStat stat = *ParseMemoryStat("filler_1 1\nfiller_2 2\n");
+        ok = ok && ParseMemoryStatInto("filler_1 5\nnever_seen 6\nfiller_2 7\n", &stat).ok();
+        ok = ok && stat.entries.size() == 2 && stat.Get("filler_1") == 5u &&
+             stat.Get("filler_2") == 7u && !stat.Get("never_seen").has_value();
+        std::exit(ok ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
