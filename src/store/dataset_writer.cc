@@ -39,9 +39,9 @@ constexpr int64_t kSegmentPageRows = 256;
 // recovered journal cannot make one unbounded row group.
 constexpr int64_t kSegmentRowGroupRows = int64_t{1} << 20;
 // Rows handed to the segment writer per WriteBatch: bounds the column copy made from the row
-// buffer (2,048 rows x ~1 KiB) instead of copying the whole segment, and is how often a write
+// buffer (1,024 rows x ~1 KiB) instead of copying the whole segment, and is how often a write
 // checks for cancellation at shutdown.
-constexpr size_t kSegmentSliceRows = 2048;
+constexpr size_t kSegmentSliceRows = 1024;
 constexpr int kContainerIdCol = Col("container_id");
 constexpr int kInodeCol = Col("cgroup_inode");
 constexpr int kPathCol = Col("cgroup_path");

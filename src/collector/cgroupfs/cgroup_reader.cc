@@ -14,9 +14,14 @@
 #include <cerrno>
 
 #include "collector/cgroupfs/cgroup_file.h"
+#include "core/intern.h"
 
 namespace fgm::collector {
 namespace {
+
+// Distinct mount roots a process interns: a layout has at most ~7 and the daemon detects one;
+// tests build one per fixture tree. Far above any real count, and still a bound.
+constexpr size_t kMaxMountRoots = 4096;
 
 using Hierarchy = CgroupReader::Hierarchy;
 
@@ -581,37 +586,42 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
   for (size_t h = 1; h < kNumHierarchies; ++h) {
     roots[h] = layout.V1Root(V1ControllerName(static_cast<Hierarchy>(h)));
   }
+  // Mount roots are shared by every reader, so each holds views of one interned copy (plus its
+  // relative path) instead of six full-path strings: ~1.4 KiB less per container.
+  static auto* mount_roots = new StringInterner(kMaxMountRoots);
   for (size_t h = 0; h < kNumHierarchies; ++h) {
     if (roots[h].empty()) continue;
-    std::string dir = roots[h];
-    if (!r.relative_path_.empty()) dir += "/" + r.relative_path_;
+    const std::string_view root = mount_roots->Intern(roots[h]);
+    if (root.empty()) return ResourceExhaustedError("too many cgroup mount roots: " + roots[h]);
     // Co-mounted v1 controllers ("cpu,cpuacct") share one directory and one fd.
     bool shared = false;
     for (size_t prev = 0; prev < h; ++prev) {
-      if (r.dir_fds_[prev] >= 0 && r.dirs_[prev] == dir) {
+      if (r.dir_fds_[prev] >= 0 && r.roots_[prev] == root) {
         r.dir_fds_[h] = r.dir_fds_[prev];
-        r.dirs_[h] = dir;
+        r.roots_[h] = root;
         shared = true;
         break;
       }
     }
     if (shared) continue;
+    r.roots_[h] = root;
     if (static_cast<Hierarchy>(h) == Hierarchy::kCpuacct && r.dir_fds_[0] >= 0) {
       // Its files only stand in for the unified cpu.stat, which a cgroup in the unified tree
       // always has: open the directory if that ever fails (one fd less per container where cpu
       // and cpuacct are separate mounts, as on this project's dev hosts).
-      r.deferred_cpuacct_dir_ = dir;
+      r.cpuacct_deferred_ = true;
       continue;
     }
+    const std::string dir = r.DirOf(static_cast<Hierarchy>(h));
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
+      r.roots_[h] = {};
       if (errno == ENOENT || errno == ENOTDIR) continue;  // not in this hierarchy
       return ErrnoError("open " + dir, errno);
     }
     r.owned_dir_fds_.emplace_back(fd);
     r.dir_fd_count_.Add(1);
     r.dir_fds_[h] = fd;
-    r.dirs_[h] = dir;
   }
 
   // Primary hierarchy: the one discovery walks (layout.h), falling back to any that exists.
@@ -635,15 +645,23 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
     return NotFoundError("cgroup '" + r.relative_path_ + "' exists in no hierarchy of the " +
                          std::string(CgroupModeName(layout.mode)) + " layout");
   }
-  r.primary_dir_ = r.dirs_[static_cast<size_t>(r.primary_)];
   struct stat st {};
-  if (::fstat(r.dir_fd(r.primary_), &st) != 0) return ErrnoError("fstat " + r.primary_dir_, errno);
+  if (::fstat(r.dir_fd(r.primary_), &st) != 0) return ErrnoError("fstat " + r.primary_dir(), errno);
   r.inode_ = static_cast<uint64_t>(st.st_ino);
   return r;
 }
 
+std::string CgroupReader::DirOf(Hierarchy h) const {
+  std::string dir(roots_[static_cast<size_t>(h)]);
+  if (!relative_path_.empty()) {
+    dir += '/';
+    dir += relative_path_;
+  }
+  return dir;
+}
+
 std::string CgroupReader::PathOf(Hierarchy h, const char* name) const {
-  return dirs_[static_cast<size_t>(h)] + "/" + name;
+  return DirOf(h) + "/" + name;
 }
 
 Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
@@ -671,14 +689,14 @@ Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
 }
 
 bool CgroupReader::OpenDeferredDir(Hierarchy h) {
-  if (h != Hierarchy::kCpuacct || deferred_cpuacct_dir_.empty()) return false;
-  const std::string dir = std::exchange(deferred_cpuacct_dir_, std::string());
+  if (h != Hierarchy::kCpuacct || !cpuacct_deferred_) return false;
+  cpuacct_deferred_ = false;
+  const std::string dir = DirOf(h);
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return false;  // gone with the cgroup, or never there: its files stay unread
   owned_dir_fds_.emplace_back(fd);
   dir_fd_count_.Add(1);
   dir_fds_[static_cast<size_t>(h)] = fd;
-  dirs_[static_cast<size_t>(h)] = dir;
   return true;
 }
 
@@ -813,7 +831,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
         state.absent_until_read = reads_ + std::max(1, options_.absent_reprobe_every);
         continue;
       }
-      if (!s.ok()) return s.WithContext(dirs_[static_cast<size_t>(spec.hierarchy)]);
+      if (!s.ok()) return s.WithContext(DirOf(spec.hierarchy));
       state.absent_until_read = 0;
       if (slow) {
         // The first read is spread by inode over the period, so readers opened in the same tick
@@ -841,7 +859,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
     read_ok[i] = true;
   }
   if (missing_any && CgroupRemoved()) {
-    return NotFoundError(primary_dir_ + ": cgroup removed");
+    return NotFoundError(primary_dir() + ": cgroup removed");
   }
   Finish(ctx);
   if (!idle) UpdateForceFull(*out);
@@ -867,11 +885,11 @@ Result<std::vector<int32_t>> CgroupReader::ReadPids() {
   Status s = ReadFileAt(dir_fd(primary_), "cgroup.procs", &scratch, EofRule::kReadUntilZero);
   if (s.code() == StatusCode::kNotFound) {
     ReleaseScratchIfHuge();
-    return NotFoundError(primary_dir_ + ": cgroup removed");
+    return NotFoundError(primary_dir() + ": cgroup removed");
   }
   if (!s.ok()) {
     ReleaseScratchIfHuge();
-    return s.WithContext(primary_dir_);
+    return s.WithContext(primary_dir());
   }
   Result<std::vector<int32_t>> pids = ParseCgroupProcs(scratch);
   ReleaseScratchIfHuge();

@@ -223,7 +223,7 @@ class CgroupReader {
   uint64_t inode() const { return inode_; }
   const std::string& relative_path() const { return relative_path_; }
   /// Full path of the primary hierarchy's directory (for messages).
-  const std::string& primary_dir() const { return primary_dir_; }
+  std::string primary_dir() const { return DirOf(primary_); }
 
   const CgroupReadStats& last_read_stats() const { return last_read_stats_; }
 
@@ -273,6 +273,8 @@ class CgroupReader {
   CgroupReader() = default;
 
   int dir_fd(Hierarchy h) const { return dir_fds_[static_cast<size_t>(h)]; }
+  /// Full path of this cgroup's directory in hierarchy h ("" root when it is not in h).
+  std::string DirOf(Hierarchy h) const;
   std::string PathOf(Hierarchy h, const char* name) const;
   /// Reads one file into the thread's scratch buffer (cgroup_reader.cc). kNotFound: missing (the
   /// caller decides whether that means removed).
@@ -299,9 +301,10 @@ class CgroupReader {
   CgroupReaderOptions options_;
   Clock* clock_ = nullptr;
   std::string relative_path_;
-  std::string primary_dir_;
-  std::array<std::string, kNumHierarchies> dirs_;  ///< full paths, "" when absent
-  std::array<int, kNumHierarchies> dir_fds_{};     ///< -1 when absent; co-mounts share one fd
+  /// Mount root of each hierarchy the cgroup is in (interned, shared by all readers), "" when
+  /// absent; the directory is the root plus relative_path_ (DirOf).
+  std::array<std::string_view, kNumHierarchies> roots_{};
+  std::array<int, kNumHierarchies> dir_fds_{};  ///< -1 when absent; co-mounts share one fd
   /// Adds what it counts to a process-wide total while it lives (directory fds for
   /// KeptFileFdsCap, live readers for the sentinels' fd reserve); moves with the reader.
   class ProcessWideCount {
@@ -318,7 +321,7 @@ class CgroupReader {
     size_t n_ = 0;
   };
 
-  std::string deferred_cpuacct_dir_;  ///< full path, "" when opened or not deferred
+  bool cpuacct_deferred_ = false;  ///< cpuacct's directory exists but is not opened yet
   std::vector<ScopedFd> owned_dir_fds_;
   ProcessWideCount dir_fd_count_;
   ProcessWideCount reader_count_;

@@ -2,11 +2,8 @@
 // Memory controller multi-key file parsers (see memory_stat.h).
 #include "collector/cgroupfs/memory_stat.h"
 
-#include <mutex>
-#include <string>
-#include <unordered_set>
-
 #include "collector/cgroupfs/parse_internal.h"
+#include "core/intern.h"
 #include "core/strings.h"
 
 namespace fgm::collector {
@@ -19,15 +16,9 @@ std::optional<uint64_t> MemoryStat::Get(std::string_view key) const {
 }
 
 std::string_view InternMemoryStatKey(std::string_view key) {
-  static std::mutex mutex;
-  // Node-based, so the strings never move; leaked on purpose (no destructor at exit while another
-  // thread may still be parsing).
-  static auto* keys = new std::unordered_set<std::string>();
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = keys->find(std::string(key));
-  if (it != keys->end()) return *it;
-  if (keys->size() >= kMaxInternedMemoryStatKeys) return {};
-  return *keys->emplace(key).first;
+  // Leaked on purpose: no destructor at exit while another thread may still be parsing.
+  static auto* keys = new StringInterner(kMaxInternedMemoryStatKeys);
+  return keys->Intern(key);
 }
 
 void MemoryStat::Set(std::string_view key, uint64_t value) {
