@@ -715,13 +715,6 @@ TEST_F(SamplerTest, CreationFailsWithoutProcWhenPssIsOn) {
   EXPECT_FALSE(Sampler::Create(bad_root, clock_).ok());
 }
 
-TEST(SelfStatsTest, ParsesStatm) {
-  EXPECT_EQ(*ParseStatmResidentPages("5000 1200 300 10 0 900 0\n"), 1200u);
-  EXPECT_FALSE(ParseStatmResidentPages("5000").ok());
-  EXPECT_FALSE(ParseStatmResidentPages("5000 x 1").ok());
-  EXPECT_FALSE(ParseStatmResidentPages("").ok());
-}
-
 TEST(EventTypeNameTest, StableNames) {
   EXPECT_EQ(EventTypeName(EventType::kStarted), "started");
   EXPECT_EQ(EventTypeName(EventType::kStopped), "stopped");

@@ -43,11 +43,11 @@ struct TickSchedulerOptions {
   int64_t interval_ns = kNanosPerSecond;
   /// Longest single sleep. Between sleeps the scheduler checks the stop flags, so this bounds how
   /// long Stop() (or an external flag set by a signal handler, which cannot wake a sleeping
-  /// thread portably) takes to end Run(). 250 ms: each wake-up costs ~30 us of CPU on the dev VM
-  /// (timer, context switches), so 50 ms slices were 10% of the monitor's CPU at 100 containers
-  /// (perf, docs/benchmarks.md); 4 a second cost a fifth of that, and a quarter-second shutdown
-  /// delay is still nothing to a person or a supervisor.
-  int64_t max_sleep_ns = 250 * kNanosPerMilli;
+  /// thread portably) takes to end Run(). Each wake-up costs ~30 us of CPU on the dev VM (timer,
+  /// context switches): 50 ms slices were 10% of the monitor's CPU at 100 containers and 250 ms
+  /// slices still ~3% (perf, docs/benchmarks.md). 1 s: at the default 1 s interval a tick is one
+  /// sleep, and a supervisor's SIGTERM still ends Run() within a second.
+  int64_t max_sleep_ns = kNanosPerSecond;
   /// Optional flag (not owned) that also stops Run() when it becomes true, e.g. one set by a
   /// SIGTERM handler. Must outlive Run().
   const std::atomic<bool>* external_stop = nullptr;

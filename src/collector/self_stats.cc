@@ -7,22 +7,10 @@
 #include <unistd.h>
 
 #include "collector/cgroupfs/cgroup_file.h"
+#include "collector/procfs/pid_stat.h"
 #include "core/strings.h"
 
 namespace fgm::collector {
-
-Result<uint64_t> ParseStatmResidentPages(std::string_view text) {
-  std::string_view rest = TrimWhitespace(text);
-  size_t first_end = rest.find(' ');
-  if (first_end == std::string_view::npos) {
-    return InvalidFormatError("statm: expected at least two fields");
-  }
-  rest.remove_prefix(first_end + 1);
-  size_t second_end = rest.find(' ');
-  std::optional<uint64_t> pages = ParseUint64(rest.substr(0, second_end));
-  if (!pages) return InvalidFormatError("statm: resident field is not a number");
-  return *pages;
-}
 
 SelfStatsReader::SelfStatsReader(const Clock& clock) : clock_(&clock) {
   // Kept open: procfs regenerates the text on every pread at offset 0, and "self" was resolved
@@ -54,8 +42,8 @@ void SelfStatsReader::Sample(MonitorSelfSample* out) {
 
   out->rss_bytes = 0;
   if (statm_fd_.valid() && PreadWhole(statm_fd_.get(), &buf_).ok()) {
-    Result<uint64_t> pages = ParseStatmResidentPages(buf_);
-    if (pages.ok()) out->rss_bytes = *pages * static_cast<uint64_t>(page_size_);
+    Result<ProcPidStatm> statm = ParseProcPidStatm(buf_);
+    if (statm.ok()) out->rss_bytes = statm->resident * static_cast<uint64_t>(page_size_);
   }
 }
 

@@ -16,10 +16,6 @@
 
 namespace fgm::collector {
 
-/// Resident set size in pages: the second field of /proc/<pid>/statm (proc(5): "size resident
-/// shared text lib data dt"). kInvalidFormat otherwise.
-Result<uint64_t> ParseStatmResidentPages(std::string_view text);
-
 /// Samples this process. Not thread-safe (one collector thread). `clock` must outlive it.
 class SelfStatsReader {
  public:

@@ -11,6 +11,7 @@
 
 #include "collector/cgroupfs/cgroup_file.h"
 #include "collector/cgroupfs/parse_internal.h"
+#include "core/strings.h"
 
 namespace fgm::collector {
 namespace {
@@ -137,6 +138,20 @@ Result<ProcPidStatus> ProcDir::ReadStatus(int32_t pid, std::string* buf) const {
   Result<ProcPidStatus> s = ParseProcPidStatus(*buf);
   if (!s.ok()) return s.error().WithContext(proc_root_ + "/" + std::to_string(pid) + "/status");
   return s;
+}
+
+Result<ProcPidStatm> ParseProcPidStatm(std::string_view text) {
+  ProcPidStatm m;
+  uint64_t* const fields[] = {&m.size, &m.resident, &m.shared};
+  std::string_view rest = TrimWhitespace(text);
+  for (uint64_t* field : fields) {
+    const size_t end = rest.find(' ');
+    std::optional<uint64_t> v = ParseUint64(rest.substr(0, end));
+    if (!v) return InvalidFormatError("statm: expected 'size resident shared ...' page counts");
+    *field = *v;
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  }
+  return m;
 }
 
 }  // namespace fgm::collector

@@ -53,6 +53,18 @@ struct ProcPidStatus {
 /// Kernel threads have no Vm* lines: those fields stay absent.
 Result<ProcPidStatus> ParseProcPidStatus(std::string_view text);
 
+/// The first three fields of /proc/<pid>/statm (proc(5)), in pages. Cheap per-mm counters (no
+/// page-table walk): resident = anon + file + shmem pages, shared = file + shmem pages.
+struct ProcPidStatm {
+  uint64_t size = 0;
+  uint64_t resident = 0;
+  uint64_t shared = 0;
+  bool operator==(const ProcPidStatm&) const = default;
+};
+/// Parses "size resident shared text lib data dt". kInvalidFormat when a field is missing or not
+/// a number.
+Result<ProcPidStatm> ParseProcPidStatm(std::string_view text);
+
 /// Reads per-PID files under <host_root>/proc. Holds an O_DIRECTORY fd of that /proc, so each
 /// read is one openat("<pid>/<file>") + pread + close. Move-only, not thread-safe.
 class ProcDir {

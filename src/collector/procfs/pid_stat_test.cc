@@ -154,5 +154,17 @@ TEST(ProcDir, RealProcSelf) {
   EXPECT_GT(proc->ReadStatus(::getpid(), &buf)->VmRSS.value_or(0), 0u);
 }
 
+TEST(ParseProcPidStatm, FirstThreeFields) {
+  ProcPidStatm m = *ParseProcPidStatm("5000 1200 300 10 0 900 0\n");
+  EXPECT_EQ(m.size, 5000u);
+  EXPECT_EQ(m.resident, 1200u);
+  EXPECT_EQ(m.shared, 300u);
+  EXPECT_TRUE(ParseProcPidStatm("5000 1200 300").ok());  // no trailing fields or newline
+  EXPECT_FALSE(ParseProcPidStatm("5000 1200").ok());
+  EXPECT_FALSE(ParseProcPidStatm("5000 x 1").ok());
+  EXPECT_FALSE(ParseProcPidStatm("").ok());
+  EXPECT_FALSE(ParseProcPidStatm("18446744073709551616 1 1").ok());  // 2^64
+}
+
 }  // namespace
 }  // namespace fgm::collector

@@ -14,6 +14,13 @@ PssReader::PssReader(std::string host_root, PssPolicy policy, Clock& clock)
       clock_(&clock),
       proc_dir_(ProcDir::Open(host_root_)) {
   read_fn_ = [this](int32_t pid) { return ReadFromProc(pid); };
+  statm_fn_ = [this](int32_t pid) { return ReadStatmFromProc(pid); };
+}
+
+Result<ProcPidStatm> PssReader::ReadStatmFromProc(int32_t pid) {
+  if (!proc_dir_.ok()) return proc_dir_.error();
+  FGM_RETURN_IF_ERROR(proc_dir_->ReadPidFile(pid, "statm", &buf_));
+  return ParseProcPidStatm(buf_);
 }
 
 Result<SmapsRollup> PssReader::ReadFromProc(int32_t pid) {
@@ -69,6 +76,21 @@ PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns,
   bool read_any = false;
   for (int32_t pid : due) {
     PidState& st = state_.at(pid);
+    // Rule 6. statm is read before smaps_rollup, so a change between the two reads shows as a
+    // difference next tick (one extra read) rather than being missed.
+    std::optional<ProcPidStatm> statm;
+    if (policy_.unchanged_max_age_ticks > 0) {
+      const int64_t start = clock_->MonotonicNs();
+      Result<ProcPidStatm> m = statm_fn_(pid);
+      report.used_ns += clock_->MonotonicNs() - start;
+      if (m.ok()) statm = *m;
+      if (statm && st.has_value && st.has_statm && *statm == st.statm &&
+          tick_ - st.read_tick < policy_.unchanged_max_age_ticks) {
+        ++report.reused;
+        ++report.statm_unchanged;
+        continue;  // still due: looked at again next tick
+      }
+    }
     const int64_t predicted = st.has_value ? st.cost_ns : 0;
     // Rule 3.
     if (read_any && report.used_ns + predicted > budget_ns) {
@@ -99,6 +121,8 @@ PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns,
     st.cost_ns = cost;
     st.read_tick = tick_;
     st.next_due_tick = tick_ + IntervalTicksForCost(cost);  // Rule 1.
+    st.has_statm = statm.has_value();
+    if (statm) st.statm = *statm;
   }
   for (int32_t pid : vanished) state_.erase(pid);
 

@@ -25,6 +25,14 @@
 //      miss: another process mapping or unmapping pages it shares; the value's age shows it, and
 //      the container's next full read (within CgroupReaderOptions::idle_full_read_every) reads
 //      it again.
+//   6. A due PID read less than unchanged_max_age_ticks ago whose /proc/<pid>/statm resident and
+//      shared page counts equal those read just before its last smaps_rollup keeps its value
+//      too: same anon, file and shmem page counts, so almost surely the same page tables. statm
+//      is per-mm counters (~2 us, no page-table walk, no mmap lock); smaps_rollup of even a small
+//      process is tens of us. A steady process (a server whose memory has settled, a busy loop)
+//      is then read once per unchanged_max_age_ticks instead of every tick; one that allocates,
+//      frees or faults pages in is read as before. What it can miss is what rule 5 misses, for
+//      at most unchanged_max_age_ticks.
 // State is keyed by PID: a PID reused by a new process between two ticks inherits one back-off
 // interval of the old one's state (rare: Linux hands out PIDs cyclically).
 //
@@ -57,6 +65,9 @@ struct PssPolicy {
   /// for everything; a minute-old PSS for a multi-GB process is still useful, an hour-old one
   /// is not, and a read costing even 1 s then averages ~17 ms per tick.
   int64_t max_interval_ticks = 60;
+  /// Rule 6's bound, in ticks. 10 (10 s at 1 Hz): the same bound as the cgroup reader's idle
+  /// full reads (CgroupReaderOptions::idle_full_read_every). 0 turns rule 6 off.
+  int64_t unchanged_max_age_ticks = 10;
 };
 
 /// One PID's latest smaps_rollup, fresh or reused.
@@ -72,12 +83,13 @@ struct PssSample {
 struct PssTickReport {
   std::vector<PssSample> samples;  ///< PIDs that have a value, in input order
   int64_t budget_ns = 0;
-  int64_t used_ns = 0;  ///< time spent reading this tick (may exceed budget: rule 3)
-  size_t read = 0;      ///< fresh reads
-  size_t reused = 0;    ///< not due yet, or unchanged (rule 5): last value reused
-  size_t deferred = 0;  ///< due but over budget (old value reused if any)
-  size_t gone = 0;      ///< exited, or no address space (kernel thread, zombie)
-  size_t errors = 0;    ///< other read/parse failures (old value reused if any)
+  int64_t used_ns = 0;         ///< time spent reading this tick (may exceed budget: rule 3)
+  size_t read = 0;             ///< fresh reads
+  size_t reused = 0;           ///< not due yet, or unchanged (rules 5, 6): last value reused
+  size_t statm_unchanged = 0;  ///< of `reused`: due, but statm showed no change (rule 6)
+  size_t deferred = 0;         ///< due but over budget (old value reused if any)
+  size_t gone = 0;             ///< exited, or no address space (kernel thread, zombie)
+  size_t errors = 0;           ///< other read/parse failures (old value reused if any)
 };
 
 /// Reads smaps_rollup for lists of PIDs tick after tick, remembering per-PID cost and values.
@@ -85,6 +97,7 @@ struct PssTickReport {
 class PssReader {
  public:
   using ReadFn = std::function<Result<SmapsRollup>(int32_t pid)>;
+  using StatmFn = std::function<Result<ProcPidStatm>(int32_t pid)>;
 
   /// Reads <host_root>/proc/<pid>/smaps_rollup.
   explicit PssReader(std::string host_root, PssPolicy policy = {}, Clock& clock = RealClock());
@@ -96,6 +109,8 @@ class PssReader {
 
   /// Replaces the smaps_rollup read (tests make reads "cost" time on a FakeClock).
   void SetReadFnForTesting(ReadFn fn) { read_fn_ = std::move(fn); }
+  /// Replaces the statm read (rule 6).
+  void SetStatmFnForTesting(StatmFn fn) { statm_fn_ = std::move(fn); }
 
   /// Ticks a read of cost `cost_ns` waits before the next one (rule 1).
   int64_t IntervalTicksForCost(int64_t cost_ns) const;
@@ -112,14 +127,18 @@ class PssReader {
     int64_t next_due_tick = 0;
     int64_t seen_tick = 0;   ///< last tick whose PID list contained this PID
     bool unchanged = false;  ///< flagged unchanged this tick (rule 5)
+    bool has_statm = false;  ///< `statm` was read just before the last smaps_rollup
+    ProcPidStatm statm;
   };
 
   Result<SmapsRollup> ReadFromProc(int32_t pid);
+  Result<ProcPidStatm> ReadStatmFromProc(int32_t pid);
 
   std::string host_root_;
   PssPolicy policy_;
   Clock* clock_;
   ReadFn read_fn_;
+  StatmFn statm_fn_;
   std::unordered_map<int32_t, PidState> state_;
   int64_t tick_ = 0;
   std::string buf_;

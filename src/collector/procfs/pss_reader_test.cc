@@ -119,6 +119,57 @@ TEST_F(PssReaderTest, UnchangedPidsKeepTheirValueAndNewOnesAreStillRead) {
   EXPECT_EQ(proc_.reads(1), 2);
 }
 
+// Rule 6: a process whose statm page counts stay the same is read once per
+// unchanged_max_age_ticks; a change in them, or statm failing, means a read that very tick.
+TEST_F(PssReaderTest, SteadyStatmKeepsTheValueForAtMostTheMaxAge) {
+  std::map<int32_t, ProcPidStatm> statm = {{1, {.size = 900, .resident = 500, .shared = 100}},
+                                           {2, {.size = 900, .resident = 500, .shared = 100}}};
+  reader_.SetStatmFnForTesting([&statm](int32_t pid) -> Result<ProcPidStatm> {
+    auto it = statm.find(pid);
+    if (it == statm.end()) return NotFoundError("no statm");
+    return it->second;
+  });
+  proc_.Add(1, 100'000);
+  proc_.Add(2, 100'000);
+  proc_.Add(3, 100'000);  // no statm: always read
+  const TimestampNs first_read_at = clock_.WallNs() + kNanosPerSecond;
+  for (int tick = 1; tick <= 10; ++tick) {
+    PssTickReport r = Tick({1, 2, 3});
+    const PssSample* one = Find(r, 1);
+    ASSERT_NE(one, nullptr);
+    EXPECT_EQ(one->fresh, tick == 1) << tick;
+    EXPECT_EQ(one->taken_at_ns, first_read_at) << tick;
+    EXPECT_EQ(r.statm_unchanged, tick == 1 ? 0u : 2u) << tick;
+  }
+  EXPECT_EQ(proc_.reads(1), 1);
+  EXPECT_EQ(proc_.reads(3), 10);
+  statm[2].shared = 101;              // pages faulted in
+  PssTickReport r = Tick({1, 2, 3});  // tick 11: pid 1's value is 10 ticks old
+  EXPECT_TRUE(Find(r, 1)->fresh);
+  EXPECT_TRUE(Find(r, 2)->fresh);
+  EXPECT_EQ(r.statm_unchanged, 0u);
+  EXPECT_EQ(proc_.reads(1), 2);
+  EXPECT_EQ(proc_.reads(2), 2);
+  r = Tick({1, 2, 3});
+  EXPECT_EQ(r.statm_unchanged, 2u);
+}
+
+TEST_F(PssReaderTest, RuleSixOffReadsEveryTick) {
+  PssReader reader("/nonexistent-host-root", PssPolicy{.unchanged_max_age_ticks = 0}, clock_);
+  reader.SetReadFnForTesting(proc_.Fn());
+  int statm_reads = 0;
+  reader.SetStatmFnForTesting([&statm_reads](int32_t) -> Result<ProcPidStatm> {
+    ++statm_reads;
+    return ProcPidStatm{.size = 1, .resident = 1, .shared = 1};
+  });
+  proc_.Add(1, 100'000);
+  for (int tick = 1; tick <= 5; ++tick) {
+    clock_.AdvanceNs(kNanosPerSecond);
+    EXPECT_EQ(reader.Read(std::vector<int32_t>{1}, 10 * kMs).read, 1u);
+  }
+  EXPECT_EQ(statm_reads, 0);
+}
+
 TEST_F(PssReaderTest, ExpensiveProcessBacksOffAndReusesItsTimestampedValue) {
   proc_.Add(7, 5 * kMs);  // 5x the 1 ms target: read every 5th tick
   PssTickReport first = Tick({7});
