@@ -35,7 +35,7 @@ constexpr int64_t kCompactedPageRows = 16 * 1024;
 // one-container queries while a page still holds enough values for its header and zstd frame to be
 // small next to its data (docs/benchmarks.md, "Monitor memory", 2026-11-26).
 constexpr int64_t kSegmentPageRows = 256;
-// Far above segment_max_rows (8,192), so a segment is one row group; still a bound, so a huge
+// Far above segment_max_rows (16,384), so a segment is one row group; still a bound, so a huge
 // recovered journal cannot make one unbounded row group.
 constexpr int64_t kSegmentRowGroupRows = int64_t{1} << 20;
 // Rows handed to the segment writer per WriteBatch: bounds the column copy made from the row
@@ -655,11 +655,12 @@ namespace {
 // column, starting on a multiple of kSegmentPageRows (a segment page boundary, so a page is
 // decoded about once), advancing monotonically as containers are emitted in key order. Peak
 // memory is ~ sources x kMergeWindowRows x decoded row width (~1.5 KiB for ~115 columns), e.g.
-// 120 segments (1 h of 1,000 containers) x 512 rows x 1.5 KiB ~ 90 MiB, plus the sources' footers
-// (a few KiB each for one-row-group segments) and the output's row group, independent of the number
-// of containers. 512 rows = 2 pages: fewer would re-read dictionaries and page headers per window
-// more often for little memory.
-constexpr int64_t kMergeWindowRows = 2 * kSegmentPageRows;
+// 220 segments (1 h of 1,000 containers, cut at segment_max_rows) x 256 rows x 1.5 KiB ~ 82 MiB,
+// plus the sources' footers (a few KiB each for one-row-group segments) and the output's row
+// group, independent of the number of containers. One page: the sources of a busy hour are many,
+// so window rows are what the peak is made of; a page is still decoded once, and only the
+// dictionaries are read once per window rather than once per two pages.
+constexpr int64_t kMergeWindowRows = kSegmentPageRows;
 // Rows of the key columns (time, container_id, cgroup_inode, cgroup_path) decoded at a time while
 // finding a source's runs: ~1 MiB with 200-byte paths, and few enough calls that the dictionary
 // page is not re-decoded per page.

@@ -48,14 +48,16 @@ struct DatasetOptions {
   int64_t segment_interval_ns = 60 * kNanosPerSecond;
   /// A segment is also cut when it holds this many rows: the row buffer is most of the daemon's
   /// memory with many containers (~500 bytes a container row, and a second buffer fills while the
-  /// worker writes the first). 8,192 rows (~4 MiB) is 82 s of 100 containers and 8 s of 1,000;
-  /// the price of more, smaller segment files at large N lasts only until the hour is compacted.
-  size_t segment_max_rows = 8192;
+  /// worker writes the first). 16,384 rows (~8 MiB) is 164 s of 100 containers and 16 s of 1,000.
+  /// Not smaller: the hourly compaction holds a window of every segment of the hour at once, so
+  /// its peak grows with the number of segments (~82 MiB for the 220 of an hour of 1,000
+  /// containers; 8,192-row segments would double it).
+  size_t segment_max_rows = 16384;
   /// ... or when its buffer holds this many bytes (RowBuffer::memory_bytes), checked before every
-  /// row, so wide rows (process or device rows) cannot grow it past the bound either. 6 MiB is
-  /// above what 8,192 container rows take (~4 MiB), so with container rows the row count cuts
+  /// row, so wide rows (process or device rows) cannot grow it past the bound either. 12 MiB is
+  /// above what 16,384 container rows take (~8 MiB), so with container rows the row count cuts
   /// first.
-  size_t segment_max_bytes = 6 << 20;
+  size_t segment_max_bytes = 12 << 20;
   /// Hours are compacted this long after they end (late journal recoveries still land first).
   int64_t compaction_delay_ns = 2 * 60 * kNanosPerSecond;
   bool compaction = true;
