@@ -2,6 +2,8 @@
 // Memory controller multi-key file parsers (see memory_stat.h).
 #include "collector/cgroupfs/memory_stat.h"
 
+#include <string>
+
 #include "collector/cgroupfs/parse_internal.h"
 #include "core/intern.h"
 #include "core/strings.h"
@@ -51,8 +53,22 @@ bool MemoryStat::AssignAt(size_t index, std::string_view key, uint64_t value) {
 
 Status ParseMemoryStatInto(std::string_view text, MemoryStat* out) {
   size_t n = 0;
-  Status s = internal::ForEachKeyValue(
-      text, [&](std::string_view key, uint64_t v) { n += out->AssignAt(n, key, v) ? 1 : 0; });
+  std::string_view refused;  // a key past the interner's bound (only garbage input gets there)
+  Status s = internal::ForEachKeyValue(text, [&](std::string_view key, uint64_t v) {
+    if (out->AssignAt(n, key, v)) {
+      ++n;
+    } else if (refused.empty()) {
+      refused = key;
+    }
+  });
+  if (s.ok() && !refused.empty()) {
+    // Not a file a kernel writes: fail it like any other malformed file (the caller logs it once
+    // and keeps the other files) rather than return some of its keys as if they were all.
+    constexpr size_t kMaxQuotedKeyBytes = 64;  // the key may be garbage of any length
+    s = InvalidFormatError("memory.stat: more distinct keys than any kernel reports (" +
+                           std::to_string(kMaxInternedMemoryStatKeys) + "), e.g. '" +
+                           std::string(refused.substr(0, kMaxQuotedKeyBytes)) + "'");
+  }
   out->entries.resize(s.ok() ? n : 0);
   return s;
 }

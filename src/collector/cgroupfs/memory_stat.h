@@ -39,8 +39,9 @@ struct MemoryStat {
 };
 
 /// The process-wide copy of `key`, stable for the life of the process; thread-safe. After
-/// kMaxInternedMemoryStatKeys distinct keys it returns "" (and the caller drops the entry): a
-/// kernel reports well under 200 names across v1 and v2, so only garbage input gets there.
+/// kMaxInternedMemoryStatKeys distinct keys it returns "" for new ones (a kernel reports well
+/// under 200 names across v1 and v2, so only garbage input gets there); ParseMemoryStat(Into)
+/// then fails the file with kInvalidFormat.
 std::string_view InternMemoryStatKey(std::string_view key);
 inline constexpr size_t kMaxInternedMemoryStatKeys = 1024;
 

@@ -192,10 +192,10 @@ TEST(MemoryStatKeys, InternedAndIndependentOfTheParsedText) {
   EXPECT_EQ(a.Get("set_after_parse"), 7u);
 }
 
-// Past kMaxInternedMemoryStatKeys distinct names (only garbage input gets there), a new key's line
-// is dropped and the known keys still land in the right entries, also when re-parsing into a
-// used MemoryStat. In a child process: the cap is process-wide.
-TEST(MemoryStatKeysDeathTest, NewKeysPastTheCapAreDroppedCleanly) {
+// Past kMaxInternedMemoryStatKeys distinct names (only garbage input gets there), a file with a
+// new key fails as malformed (no partial result that looks whole), files of known keys still
+// parse, and a used MemoryStat is left empty. In a child process: the bound is process-wide.
+TEST(MemoryStatKeysDeathTest, NewKeysPastTheBoundFailTheFile) {
   EXPECT_EXIT(
       {
         for (size_t i = 0; i < kMaxInternedMemoryStatKeys; ++i) {
@@ -204,9 +204,11 @@ TEST(MemoryStatKeysDeathTest, NewKeysPastTheCapAreDroppedCleanly) {
         bool ok = InternMemoryStatKey("one_more_new_key").empty() &&
                   !InternMemoryStatKey("filler_3").empty();
         MemoryStat stat = *ParseMemoryStat("filler_1 1\nfiller_2 2\n");
-        ok = ok && ParseMemoryStatInto("filler_1 5\nnever_seen 6\nfiller_2 7\n", &stat).ok();
-        ok = ok && stat.entries.size() == 2 && stat.Get("filler_1") == 5u &&
-             stat.Get("filler_2") == 7u && !stat.Get("never_seen").has_value();
+        ok = ok && stat.Get("filler_2") == 2u;
+        Status s = ParseMemoryStatInto("filler_1 5\nnever_seen 6\nfiller_2 7\n", &stat);
+        ok = ok && s.code() == StatusCode::kInvalidFormat &&
+             s.message().find("never_seen") != std::string::npos && stat.entries.empty();
+        ok = ok && ParseMemoryStatInto("filler_2 8\n", &stat).ok() && stat.Get("filler_2") == 8u;
         std::exit(ok ? 0 : 1);
       },
       ::testing::ExitedWithCode(0), "");
