@@ -93,6 +93,24 @@ TEST_F(JournalTest, EveryTornTailKeepsTheIntactRecords) {
   EXPECT_TRUE(read->truncated_tail);
 }
 
+// One Append of many rows (a flush of 1,000 containers) is written as records of 512 rows, so the
+// encoding and compression buffers stay small; a torn last record loses only its own rows.
+TEST_F(JournalTest, LargeAppendIsSplitIntoRecordsOf512Rows) {
+  RowBuffer rows = MakeRows(1300, 0);
+  auto j = JournalWriter::Create(dir_ + "/a.wal", "id");
+  ASSERT_TRUE(j.ok());
+  ASSERT_TRUE(j->Append(rows, 0, 1300).ok());
+  std::string bytes = *ReadFileToString(dir_ + "/a.wal");
+  auto whole = ParseJournal(bytes);
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(whole->rows.size(), 1300u);
+  ExpectSameRows(rows, 0, whole->rows, 1300);
+  auto torn = ParseJournal(std::string_view(bytes).substr(0, bytes.size() - 3));
+  ASSERT_TRUE(torn.ok());
+  EXPECT_EQ(torn->rows.size(), 1024u);  // records of rows [0, 512) and [512, 1024)
+  EXPECT_TRUE(torn->truncated_tail);
+}
+
 TEST_F(JournalTest, BadHeaderIsCorrupt) {
   EXPECT_EQ(ParseJournal("").error().code(), StatusCode::kCorrupt);
   EXPECT_EQ(ParseJournal("PAR1xxxxxxxx").error().code(), StatusCode::kCorrupt);
