@@ -84,7 +84,7 @@ PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns,
       Result<ProcPidStatm> m = statm_fn_(pid);
       report.used_ns += clock_->MonotonicNs() - start;
       if (m.ok()) statm = *m;
-      if (statm && st.has_value && st.has_statm && *statm == st.statm &&
+      if (statm && st.statm && *statm == *st.statm &&
           tick_ - st.read_tick < policy_.unchanged_max_age_ticks) {
         ++report.reused;
         ++report.statm_unchanged;
@@ -121,8 +121,7 @@ PssTickReport PssReader::Read(std::span<const int32_t> pids, int64_t budget_ns,
     st.cost_ns = cost;
     st.read_tick = tick_;
     st.next_due_tick = tick_ + IntervalTicksForCost(cost);  // Rule 1.
-    st.has_statm = statm.has_value();
-    if (statm) st.statm = *statm;
+    st.statm = statm;
   }
   for (int32_t pid : vanished) state_.erase(pid);
 

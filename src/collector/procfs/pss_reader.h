@@ -43,6 +43,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -127,8 +128,8 @@ class PssReader {
     int64_t next_due_tick = 0;
     int64_t seen_tick = 0;   ///< last tick whose PID list contained this PID
     bool unchanged = false;  ///< flagged unchanged this tick (rule 5)
-    bool has_statm = false;  ///< `statm` was read just before the last smaps_rollup
-    ProcPidStatm statm;
+    /// statm read just before the last successful smaps_rollup (rule 6); absent if it failed.
+    std::optional<ProcPidStatm> statm;
   };
 
   Result<SmapsRollup> ReadFromProc(int32_t pid);
