@@ -321,7 +321,9 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(DatasetOptions option
   FGM_RETURN_IF_ERROR(w->Recover());
   TimestampNs now = w->clock_->WallNs();
   w->segment_deadline_ns_ = NextAlignedTick(now, w->options_.segment_interval_ns);
-  w->next_flush_ns_ = now + w->options_.flush_interval_ns;
+  // The first Poll flushes: a monitor restarted after a crash has its first tick on disk at
+  // once, not one flush interval later (a run killed within that interval would leave nothing).
+  w->next_flush_ns_ = now;
   w->worker_ = std::thread([p = w.get()] { p->WorkerLoop(); });
   return w;
 }
@@ -484,7 +486,9 @@ void DatasetWriter::Poll() {
   TimestampNs now = clock_->WallNs();
   if (now >= next_flush_ns_) {
     FlushJournal().IgnoreError();
-    next_flush_ns_ = now + options_.flush_interval_ns;
+    // On a grid, not `now + interval`: a Poll a few ms after its tick would otherwise miss the
+    // next deadline by those ms and flush one tick late, every time.
+    next_flush_ns_ = NextAlignedTick(now, options_.flush_interval_ns);
   }
   // A quiet period (no rows) or a full buffer also ends the segment.
   if (now >= segment_deadline_ns_ || current_->size() >= options_.segment_max_rows) {

@@ -464,6 +464,23 @@ TEST_F(DatasetWriterTest, RetentionByAgeAndByBudget) {
   EXPECT_NE(budget.files[1].find("seg-20261125T100900Z"), std::string::npos);
 }
 
+// The first tick reaches the journal at once (a run killed within its first flush interval still
+// leaves data), and later flushes keep to a 2 s grid although each Poll runs a little after its
+// tick, a little earlier each time (with `now + interval` deadlines every flush would slip a tick).
+TEST_F(DatasetWriterTest, JournalTakesTheFirstTickAtOnceThenFlushesOnAGrid) {
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  std::vector<uint64_t> journaled;
+  clock_.AdvanceNs(9 * kNanosPerMilli);  // Polls lag their ticks by 9 ms, then 8, 7, ...
+  for (int s = 0; s < 7; ++s) {
+    Tick(w->get(), 2);
+    journaled.push_back((*w)->stats().rows_journaled);
+    clock_.AdvanceNs(-kNanosPerMilli);
+  }
+  EXPECT_EQ(journaled, (std::vector<uint64_t>{2, 2, 6, 6, 10, 10, 14}));
+  ASSERT_TRUE((*w)->Close().ok());
+}
+
 // A real crash: a child process appends and polls, then SIGKILLs itself between journal flushes.
 TEST_F(DatasetWriterTest, SigkillLosesAtMostTheFlushIntervalAndIsRecovered) {
   pid_t pid = fork();
