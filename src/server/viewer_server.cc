@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "server/viewer_server.h"
 
-#include <httplib.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,11 +13,13 @@
 #include <filesystem>
 #include <mutex>
 #include <system_error>
+#include <type_traits>
 
 #include "core/file.h"
 #include "core/log.h"
 #include "core/strings.h"
 #include "engine/live/journal_source.h"
+#include "server/http_module.h"
 #ifdef FGM_SERVER_HAS_WEBUI
 #include "webui/assets.h"
 #endif
@@ -30,17 +30,14 @@
 namespace fgm::server {
 namespace {
 
-// Request limits: the API takes only short GET query strings. 1 KiB of body is already more than
-// any GET needs; httplib caps the URI at 8 KiB (CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) and the header
-// count at 100 in the Debian build.
-constexpr size_t kMaxBodyBytes = 1024;
+static_assert(std::is_same_v<HttpParams, engine::QueryParams>,
+              "the transport's parameters go to HandleApiRequest unconverted");
+
+// Request limits: the transport reads no more body than this (see kMaxRequestBodyBytes); the
+// handler checks it again so that it holds for requests from any transport, tests included.
+constexpr size_t kMaxBodyBytes = HttpTransport::kMaxRequestBodyBytes;
 // Dashboards are small hand-written JSON files; 1 MiB bounds a mistaken pointer at a big file.
 constexpr size_t kMaxDashboardBytes = 1 << 20;
-// Idle keep-alive connections are closed after this long so Stop() never waits on a browser tab.
-constexpr int kKeepAliveSeconds = 2;
-// A download is sent in pieces of this size: big enough for few syscalls, small enough that a
-// 200 MiB export never sits in the server's memory.
-constexpr size_t kStreamChunkBytes = 256 << 10;
 // /api/export's range when neither range nor from/to is given: the API's default (docs/api.md), so
 // an export with the viewer's parameters covers what the viewer shows.
 constexpr std::string_view kDefaultExportRange = "1h";
@@ -353,8 +350,8 @@ struct ViewerServer::Impl {
   engine::Engine* engine;
   ServerOptions options;
   ViewerHandler handler;
-  httplib::Server http;
-  std::thread thread;
+  // Declared after the handler: destroyed (threads joined) before it.
+  std::unique_ptr<HttpTransport> transport;
   int port = 0;
 
   Impl(engine::Engine* e, ServerOptions o) : engine(e), options(o), handler(e, o, 0) {}
@@ -367,72 +364,23 @@ ViewerServer::~ViewerServer() { Stop(); }
 
 Result<int> ViewerServer::Start() {
   Impl& s = *impl_;
-  s.http.set_payload_max_length(kMaxBodyBytes);
-  s.http.set_keep_alive_timeout(kKeepAliveSeconds);
-  // Each thread serves one connection at a time, and a browser keeps up to 6 per host open (idle
-  // ones for kKeepAliveSeconds): 8 threads keep idle keep-alive connections from starving requests.
-  s.http.new_task_queue = [] { return new httplib::ThreadPool(8); };
-  auto serve = [&s](const httplib::Request& req, httplib::Response& res) {
-    HttpRequest r;
-    r.method = req.method;
-    r.path = req.path;
-    r.host = req.get_header_value("Host");
-    for (const auto& [k, v] : req.params) r.params.emplace(k, v);  // first value wins
-    r.body_bytes = req.body.size();
-    HttpResponse out = s.handler.Handle(r);
-    res.status = out.status;
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("Cache-Control", "no-store");
-    for (const auto& [name, value] : out.headers) res.set_header(name.c_str(), value);
-    if (out.body_file) {
-      std::shared_ptr<ScopedFd> file = std::move(out.body_file);
-      res.set_content_provider(
-          out.body_file_size, out.content_type,
-          [file](size_t offset, size_t length, httplib::DataSink& sink) {
-            std::string chunk(std::min(length, kStreamChunkBytes), '\0');
-            ssize_t n = pread(file->get(), chunk.data(), chunk.size(), static_cast<off_t>(offset));
-            if (n <= 0) return false;  // the file cannot shrink (unlinked, ours): give up the reply
-            return sink.write(chunk.data(), static_cast<size_t>(n));
-          });
-      return;
-    }
-    // Sent uncompressed through a sized content provider: httplib would otherwise brotli-compress
-    // every text/JSON body at quality 11 whenever the browser offers "br" (Chromium always does),
-    // which measured ~1 s per 250 KB response here, while the bytes only cross the loopback.
-    auto body = std::make_shared<std::string>(std::move(out.body));
-    res.set_content_provider(body->size(), out.content_type,
-                             [body](size_t offset, size_t length, httplib::DataSink& sink) {
-                               return sink.write(body->data() + offset, length);
-                             });
-  };
-  s.http.Get(".*", serve);
-  // Other methods reach the handler too, so they get a JSON 405 rather than httplib's page.
-  s.http.Post(".*", serve);
-  s.http.Put(".*", serve);
-  s.http.Delete(".*", serve);
-  s.http.Options(".*", serve);
-  s.http.Patch(".*", serve);
-  int port = s.options.port;
-  if (port == 0) {
-    port = s.http.bind_to_any_port(s.options.bind);
-  } else if (!s.http.bind_to_port(s.options.bind, port)) {
-    port = -1;
+  if (!s.transport) {
+    FGM_ASSIGN_OR_RETURN(s.transport, NewHttpTransport(s.options.http_module));
   }
-  if (port <= 0) {
-    return IoError("cannot listen on " + s.options.bind + ":" + std::to_string(s.options.port) +
-                   " (address in use or not local?)");
-  }
+  // A fixed port is known before the transport serves: set it first, so the Host check of a
+  // request that arrives at once already accepts it.
+  if (s.options.port != 0) s.handler.set_port(s.options.port);
+  int port = 0;
+  FGM_RETURN_IF_ERROR(s.transport->Listen(
+      s.options.bind, s.options.port,
+      [&s](const HttpRequest& request) { return s.handler.Handle(request); }, &port));
   s.port = port;
   s.handler.set_port(port);
-  s.thread = std::thread([&s] { s.http.listen_after_bind(); });
   return port;
 }
 
 void ViewerServer::Stop() {
-  if (!impl_ || !impl_->thread.joinable()) return;
-  impl_->http.stop();
-  impl_->thread.join();
+  if (impl_ && impl_->transport) impl_->transport->Stop();
 }
 
 std::string ViewerServer::url() const {

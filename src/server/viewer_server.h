@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The viewer's HTTP side: a transport-free request handler (API via engine::HandleApiRequest,
-// dashboards from configured directories, the embedded UI bundle) plus a cpp-httplib server
-// around it. Security: binds 127.0.0.1 by default, rejects a Host header that is not the bound
-// address or name (DNS rebinding), sends no CORS headers, serves no file outside the dashboard
-// directories (names are checked against [A-Za-z0-9_.-]+\.json, never joined as paths), and
-// bounds request sizes. /api/export (ExportDataset into a private temp dir, streamed back as a
-// download) exists when fgm::export is linked; otherwise it answers 501.
+// dashboards from configured directories, the embedded UI bundle) plus a server around it, whose
+// cpp-httplib transport is loaded from fgm-http.so at Start() (http_module.h) so that no other
+// fgm subcommand maps cpp-httplib, OpenSSL or brotli. Security: binds 127.0.0.1 by default, rejects
+// a Host header that is not the bound address or name (DNS rebinding), sends no CORS headers,
+// serves no file outside the dashboard directories (names are checked against
+// [A-Za-z0-9_.-]+\.json, never joined as paths), and bounds request sizes. /api/export
+// (ExportDataset into a private temp dir, streamed back as a download) exists when fgm::export is
+// linked; otherwise it answers 501.
 //
 //   ViewerServer server(&engine, {.bind = "127.0.0.1", .port = 0});
 //   Result<int> port = server.Start();   // serving on a thread from here on
@@ -19,7 +21,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,7 @@
 #include "core/result.h"
 #include "engine/api.h"
 #include "engine/engine.h"
+#include "server/http_transport.h"
 
 namespace fgm::exporter {
 struct HtmlAssets;  // export/export.h; only a pointer is needed here
@@ -53,26 +55,9 @@ struct ServerOptions {
   std::string export_tmp_dir;
   /// /api/export's page assets; nullptr = the ones built into the binary. Tests substitute theirs.
   const exporter::HtmlAssets* export_assets = nullptr;
-};
-
-struct HttpRequest {
-  std::string method = "GET";
-  std::string path;
-  std::string host;  // the Host header
-  engine::QueryParams params;
-  size_t body_bytes = 0;
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  /// Extra headers (Content-Disposition of a download).
-  std::vector<std::pair<std::string, std::string>> headers = {};
-  /// A large body streamed from a file instead of `body` (an export): the file is already
-  /// unlinked, the descriptor keeps it readable until the last reference goes.
-  std::shared_ptr<ScopedFd> body_file = nullptr;
-  uint64_t body_file_size = 0;
+  /// The HTTP transport module (fgm-http.so) to load; "" = beside the fgm binary, then in
+  /// ../lib/fgm/ from it (DefaultHttpModulePaths). Tests point it at the build's module.
+  std::string http_module;
 };
 
 /// True when `host_header` names the server: the bound address (or, bound to loopback, any of
@@ -116,7 +101,9 @@ class ViewerServer {
   ViewerServer(const ViewerServer&) = delete;
   ViewerServer& operator=(const ViewerServer&) = delete;
 
-  /// Binds (kIo when the address/port cannot be bound) and starts serving. Returns the port.
+  /// Loads the transport module on the first call (kNotFound / kUnsupported when it cannot, see
+  /// NewHttpTransport), binds (kIo when the address/port cannot be bound) and starts serving.
+  /// Returns the port.
   Result<int> Start();
   void Stop();
   /// "http://127.0.0.1:8080/" (IPv6 addresses bracketed).

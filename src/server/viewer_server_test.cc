@@ -15,6 +15,7 @@
 #include <set>
 
 #include "core/testing/fake_clock.h"
+#include "server/http_module.h"
 #include "store/dataset_writer.h"
 #ifdef FGM_SERVER_HAS_EXPORT
 #include "export/export.h"
@@ -62,7 +63,10 @@ class ViewerServerTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   ServerOptions Options() {
-    return {.bind = "127.0.0.1", .port = 0, .dashboard_dirs = {dashboards_}};
+    return {.bind = "127.0.0.1",
+            .port = 0,
+            .dashboard_dirs = {dashboards_},
+            .http_module = FGM_TEST_HTTP_MODULE};
   }
 
   std::string root_, data_, dashboards_;
@@ -164,6 +168,82 @@ TEST_F(ViewerServerTest, RealServerOnAnEphemeralPort) {
   server.Stop();
 }
 
+// A missing, broken or foreign module is an error that says what was tried and what to do, never a
+// crash; the server stays stoppable.
+TEST_F(ViewerServerTest, UnusableHttpModuleIsAClearError) {
+  struct Case {
+    std::string module;
+    StatusCode code;
+    std::vector<std::string> says;
+  };
+  std::ofstream(root_ + "/text.so") << "not an ELF file";
+  const Case cases[] = {
+      {root_ + "/missing/fgm-http.so",
+       StatusCode::kNotFound,
+       {root_ + "/missing/fgm-http.so", "No such file", "reinstall fgm with fgm-http.so beside"}},
+      {root_ + "/text.so", StatusCode::kNotFound, {root_ + "/text.so", "reinstall"}},
+      // A real shared library without the factory (found on the system's library path).
+      {"libz.so.1",
+       StatusCode::kUnsupported,
+       {"libz.so.1 is not an fgm HTTP module", "fgm_http_transport_abi_version", "reinstall"}},
+      {FGM_TEST_STALE_HTTP_MODULE,
+       StatusCode::kUnsupported,
+       {"built for HTTP module ABI version 0, this fgm needs version " +
+            std::to_string(kHttpTransportAbiVersion),
+        "reinstall"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.module);
+    ServerOptions o = Options();
+    o.http_module = c.module;
+    ViewerServer server(engine_.get(), o);
+    auto port = server.Start();
+    ASSERT_FALSE(port.ok());
+    EXPECT_EQ(port.error().code(), c.code) << port.error().ToString();
+    for (const std::string& text : c.says) {
+      EXPECT_THAT(port.error().message(), ::testing::HasSubstr(text));
+    }
+    server.Stop();
+  }
+}
+
+TEST(HttpModuleTest, DefaultPathsAreBesideTheBinaryThenLibFgm) {
+  fs::path dir = fs::read_symlink("/proc/self/exe").parent_path();
+  EXPECT_THAT(DefaultHttpModulePaths(),
+              ::testing::ElementsAre((dir / "fgm-http.so").string(),
+                                     (dir.parent_path() / "lib/fgm/fgm-http.so").string()));
+  // Without an explicit path every default is tried and named (the test binary has no module
+  // beside it, nor in ../lib/fgm).
+  auto t = NewHttpTransport("");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().code(), StatusCode::kNotFound);
+  for (const std::string& path : DefaultHttpModulePaths()) {
+    EXPECT_THAT(t.error().message(), ::testing::HasSubstr(path));
+  }
+}
+
+TEST(HttpModuleTest, TheBuildsModuleServes) {
+  auto t = NewHttpTransport(FGM_TEST_HTTP_MODULE);
+  ASSERT_TRUE(t.ok()) << t.error().ToString();
+  int port = 0;
+  Status s = (*t)->Listen(
+      "127.0.0.1", 0,
+      [](const HttpRequest& r) {
+        return HttpResponse{.status = 202, .content_type = "text/plain", .body = r.method + r.path};
+      },
+      &port);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  httplib::Client cli("127.0.0.1", port);
+  auto res = cli.Delete("/x");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 202);
+  EXPECT_EQ(res->body, "DELETE/x");
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+  (*t)->Stop();
+  (*t)->Stop();  // idempotent
+}
+
 #ifdef FGM_SERVER_HAS_EXPORT
 // A generated dataset (synth, the same writer as the monitor) shared by the export tests.
 class ExportApiTest : public ::testing::Test {
@@ -192,6 +272,7 @@ class ExportApiTest : public ::testing::Test {
   ServerOptions Options() {
     ServerOptions o{.bind = "127.0.0.1", .port = 0, .live = false};
     o.export_tmp_dir = tmp_;
+    o.http_module = FGM_TEST_HTTP_MODULE;
     return o;
   }
   static HttpResponse Get(ViewerHandler& h, engine::QueryParams params) {
