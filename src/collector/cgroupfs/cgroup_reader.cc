@@ -27,7 +27,8 @@ using Hierarchy = CgroupReader::Hierarchy;
 
 std::atomic<size_t> g_kept_fds{0};
 std::atomic<size_t> g_dir_fds{0};
-std::atomic<size_t> g_readers{0};
+std::atomic<size_t> g_starved_sentinels{0};
+std::atomic<size_t> g_starved_per_tick{0};
 std::atomic<uint64_t> g_next_read_id{1};
 
 // Every reader on a thread preads into this one buffer and keeps only the bytes it needs (see
@@ -454,8 +455,8 @@ size_t KeptFileFdsCap() {
   // The soft limit is read once (the monitor raises it to the hard limit before sampling).
   // Directory fds are not optional, so they come off the top; the reserve leaves room for every
   // transient fd (a re-opened file, a segment being written, compaction's inputs, /proc reads).
-  // At 1,000 hybrid containers and a 20,000 limit: 20,000 - 1,250 - 5,000 dir fds = 13,750 kept
-  // files: every container's 13 per-tick files, and the limit files of none (see the fd tiers).
+  // At 1,000 hybrid containers and a 20,000 limit: 20,000 - 1,250 - 3,000-5,000 dir fds: every
+  // container's 12 per-tick files, and the limit files of some (see the fd tiers).
   static const size_t kLimit = [] {
     struct rlimit rl {};
     if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return size_t{1024};
@@ -471,17 +472,20 @@ namespace {
 // Which files keep fds when they run short, in three tiers by how often a file is read:
 // 1. the sentinels, read on every tick of every container;
 // 2. the other per-tick files, read on full reads (every tick of a busy container, one in
-//    idle_full_read_every of an idle one): only while two fds per live reader stay free;
-// 3. slow files (limits), read once per slow_file_every: only while kPerTickFilesPerReader fds
-//    per live reader stay free, i.e. when every reader's per-tick files fit as well.
-// At 1,000 hybrid containers and a 20,000 limit, filling the cap in discovery order left ~150
-// containers re-opening both sentinels every tick (21% of the sampling thread, docs/benchmarks.md);
-// with the tiers every container's sentinels stay open. At 100 containers everything fits, and
+//    idle_full_read_every of an idle one): only while every starved sentinel still has room;
+// 3. slow files (limits), read once per slow_file_every: only while every starved sentinel and
+//    per-tick file has room as well.
+// "Starved": wants an fd and has none. A reader's two sentinels count as starved from Open()
+// until they keep their fds, so readers opened before any read still get theirs first; other
+// files count once a read found them without an fd. A kept fd of a lower tier is given back when
+// its file is next read and a higher tier is starved, so the tiers settle within
+// slow_file_every reads. At 1,000 hybrid containers and a 20,000 limit, filling the cap in
+// discovery order left ~150 containers re-opening both sentinels every tick (21% of the sampling
+// thread, docs/benchmarks.md). A fixed reserve per reader instead (2 sentinels, 16 per-tick
+// files) counted kept fds twice and left every limit file and ~1,250 per-tick files without an
+// fd: ~920 openat + close a tick, 20% of fgm's CPU. At 100 containers everything fits, and
 // keeping the slow files open saves the openat + close of one of them per container per tick
 // (~6 us each; the pread alone is ~1 us).
-// Per-tick files a reader keeps: 13 on a hybrid host (unified cpu.stat and three pressure files,
-// nine v1 files), 13 on v2; rounded up for layouts with irq.pressure or v1 fallbacks.
-constexpr size_t kPerTickFilesPerReader = 16;
 
 enum class FdTier { kSentinel, kPerTick, kSlow };
 
@@ -492,10 +496,9 @@ FdTier TierOf(size_t file_index) {
 
 size_t KeepCapFor(FdTier tier) {
   const size_t cap = KeptFileFdsCap();
-  const size_t readers = g_readers.load(std::memory_order_relaxed);
   size_t reserve = 0;
-  if (tier == FdTier::kPerTick) reserve = 2 * readers;
-  if (tier == FdTier::kSlow) reserve = kPerTickFilesPerReader * readers;
+  if (tier != FdTier::kSentinel) reserve += g_starved_sentinels.load(std::memory_order_relaxed);
+  if (tier == FdTier::kSlow) reserve += g_starved_per_tick.load(std::memory_order_relaxed);
   return cap > reserve ? cap - reserve : 0;
 }
 
@@ -518,6 +521,12 @@ CgroupReader::ProcessWideCount::~ProcessWideCount() {
 void CgroupReader::ProcessWideCount::Add(size_t n) {
   n_ += n;
   total_->fetch_add(n, std::memory_order_relaxed);
+}
+
+void CgroupReader::ProcessWideCount::Sub(size_t n) {
+  FGM_CHECK(n <= n_);
+  n_ -= n;
+  total_->fetch_sub(n, std::memory_order_relaxed);
 }
 
 CgroupReader::KeptFd& CgroupReader::KeptFd::operator=(KeptFd&& other) noexcept {
@@ -560,8 +569,8 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
   static_assert(kNumFiles <= 64, "last_read_ok_ holds one bit per file");
   CgroupReader r;
   r.dir_fd_count_ = ProcessWideCount(&g_dir_fds);
-  r.reader_count_ = ProcessWideCount(&g_readers);
-  r.reader_count_.Add(1);
+  r.starved_sentinels_ = ProcessWideCount(&g_starved_sentinels);
+  r.starved_per_tick_ = ProcessWideCount(&g_starved_per_tick);
   r.options_ = options;
   r.clock_ = &clock;
   r.relative_path_ = TrimSlashes(relative_path);
@@ -607,9 +616,8 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
     r.roots_[h] = root;
     if (static_cast<Hierarchy>(h) == Hierarchy::kCpuacct && r.dir_fds_[0] >= 0) {
       // Its files only stand in for the unified cpu.stat, which a cgroup in the unified tree
-      // always has: open the directory if that ever fails (one fd less per container where cpu
-      // and cpuacct are separate mounts, as on this project's dev hosts).
-      r.cpuacct_deferred_ = true;
+      // always has: AcquireDirFd opens the directory if that ever fails (one fd less per
+      // container where cpu and cpuacct are separate mounts, as on this project's dev hosts).
       continue;
     }
     const std::string dir = r.DirOf(static_cast<Hierarchy>(h));
@@ -622,6 +630,17 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
     r.owned_dir_fds_.emplace_back(fd);
     r.dir_fd_count_.Add(1);
     r.dir_fds_[h] = fd;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return ErrnoError("fstat " + dir, errno);
+    r.dir_inodes_[h] = static_cast<uint64_t>(st.st_ino);
+  }
+  // Co-mounted hierarchies share their directory's inode too.
+  for (size_t h = 0; h < kNumHierarchies; ++h) {
+    for (size_t prev = 0; prev < h && r.dir_inodes_[h] == 0; ++prev) {
+      if (!r.roots_[h].empty() && r.roots_[prev] == r.roots_[h]) {
+        r.dir_inodes_[h] = r.dir_inodes_[prev];
+      }
+    }
   }
 
   // Primary hierarchy: the one discovery walks (layout.h), falling back to any that exists.
@@ -645,9 +664,23 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
     return NotFoundError("cgroup '" + r.relative_path_ + "' exists in no hierarchy of the " +
                          std::string(CgroupModeName(layout.mode)) + " layout");
   }
-  struct stat st {};
-  if (::fstat(r.dir_fd(r.primary_), &st) != 0) return ErrnoError("fstat " + r.primary_dir(), errno);
-  r.inode_ = static_cast<uint64_t>(st.st_ino);
+  r.inode_ = r.dir_inodes_[static_cast<size_t>(r.primary_)];
+  // The sentinels this layout reads want fds before anything else (see the fd tiers).
+  const auto usable = [&r](size_t i) {
+    return r.InHierarchy(kFiles[i].hierarchy) && !r.files_[i].skip;
+  };
+  if (r.options_.keep_files_open) {
+    if (usable(kUnifiedCpuStat)) {
+      r.SetStarved(kUnifiedCpuStat, true);
+    } else if (usable(kCpuacctUsage)) {
+      r.SetStarved(kCpuacctUsage, true);
+    }
+    if (usable(kUnifiedMemoryCurrent)) {
+      r.SetStarved(kUnifiedMemoryCurrent, true);
+    } else if (usable(kV1MemoryUsage)) {
+      r.SetStarved(kV1MemoryUsage, true);
+    }
+  }
   return r;
 }
 
@@ -664,6 +697,20 @@ std::string CgroupReader::PathOf(Hierarchy h, const char* name) const {
   return DirOf(h) + "/" + name;
 }
 
+void CgroupReader::SetStarved(size_t file_index, bool starved) {
+  FileState& state = files_[file_index];
+  if (state.starved == starved) return;
+  state.starved = starved;
+  const FdTier tier = TierOf(file_index);
+  if (tier == FdTier::kSlow) return;
+  ProcessWideCount& count = tier == FdTier::kSentinel ? starved_sentinels_ : starved_per_tick_;
+  if (starved) {
+    count.Add(1);
+  } else {
+    count.Sub(1);
+  }
+}
+
 Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
   FileState& state = files_[file_index];
   ++last_read_stats_.files_read;
@@ -672,39 +719,94 @@ Status CgroupReader::ReadOne(size_t file_index, Hierarchy h, const char* name) {
     Status s = PreadWhole(state.fd.get(), &ReadScratch());
     if (!s.ok()) {
       state.fd.Reset();  // ENODEV (removed) or an error: reopen next time
+      SetStarved(file_index, false);
       return s.WithContext(name);
     }
-    // Containers added since this slow file kept its fd may need the room for their per-tick
-    // files: give it back (each slow fd is looked at once a period, so the excess drains within
-    // slow_file_every reads).
-    if (tier == FdTier::kSlow && KeptFileFdsInUse() > KeepCapFor(tier)) state.fd.Reset();
+    // Readers added since this file kept its fd may need the room for their sentinels (or, for
+    // a slow file, their per-tick files): give it back. Each fd is looked at whenever its file
+    // is read, so the excess drains within slow_file_every reads.
+    if (tier != FdTier::kSentinel && KeptFileFdsInUse() > KeepCapFor(tier)) {
+      state.fd.Reset();
+      SetStarved(file_index, true);
+    }
     return s;
   }
-  int fd = ::openat(dir_fd(h), name, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError(std::string("open ") + name, errno);
+  const int dir = AcquireDirFd(h);
+  if (dir < 0) return NotFoundError(std::string("open ") + name + ": cgroup directory gone");
+  int fd = ::openat(dir, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    SetStarved(file_index, false);
+    return ErrnoError(std::string("open ") + name, errno);
+  }
   ScopedFd owned(fd);
   Status s = PreadWhole(fd, &ReadScratch());
-  if (s.ok() && options_.keep_files_open) state.fd.TryKeep(owned, KeepCapFor(tier));  // or closed
+  bool starved = false;
+  if (s.ok() && options_.keep_files_open) {
+    starved = !state.fd.TryKeep(owned, KeepCapFor(tier));  // or closed with `owned`
+  }
+  SetStarved(file_index, starved);
   return s.WithContext(name);
 }
 
-bool CgroupReader::OpenDeferredDir(Hierarchy h) {
-  if (h != Hierarchy::kCpuacct || !cpuacct_deferred_) return false;
-  cpuacct_deferred_ = false;
+int CgroupReader::AcquireDirFd(Hierarchy h) {
+  const size_t hi = static_cast<size_t>(h);
+  if (dir_fds_[hi] >= 0 || roots_[hi].empty()) return dir_fds_[hi];
   const std::string dir = DirOf(h);
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return false;  // gone with the cgroup, or never there: its files stay unread
-  owned_dir_fds_.emplace_back(fd);
+  ScopedFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  struct stat st {};
+  const bool opened = fd.valid() && ::fstat(fd.get(), &st) == 0;
+  if (dir_inodes_[hi] == 0) {
+    // Never opened (cpuacct, deferred by Open): missing now means not in this hierarchy.
+    if (!opened) {
+      roots_[hi] = {};
+      return -1;
+    }
+    dir_inodes_[hi] = static_cast<uint64_t>(st.st_ino);
+  } else if (!opened || static_cast<uint64_t>(st.st_ino) != dir_inodes_[hi]) {
+    return -1;  // removed, or another cgroup under the same path: never read it as this one
+  }
+  const int raw = fd.get();
+  for (size_t other = 0; other < kNumHierarchies; ++other) {
+    if (roots_[other] == roots_[hi]) dir_fds_[other] = raw;  // co-mounts share it
+  }
+  owned_dir_fds_.push_back(std::move(fd));
   dir_fd_count_.Add(1);
-  dir_fds_[static_cast<size_t>(h)] = fd;
-  return true;
+  return raw;
+}
+
+void CgroupReader::ReleaseUnneededDirs(const std::bitset<64>& read_ok) {
+  if (!options_.keep_files_open || owned_dir_fds_.size() <= 1) return;
+  // Directory fds some file still opens files from (co-mounts share one fd).
+  std::array<int, kNumHierarchies> needed;
+  needed.fill(-1);
+  for (size_t i = 0; i < kNumFiles; ++i) {
+    const FileSpec& spec = kFiles[i];
+    const FileState& state = files_[i];
+    if (state.fd.valid() || state.skip || state.absent_until_read > reads_ + 1) continue;
+    if (spec.fallback_for >= 0 && read_ok[static_cast<size_t>(spec.fallback_for)]) continue;
+    needed[static_cast<size_t>(spec.hierarchy)] = dir_fd(spec.hierarchy);
+  }
+  const int primary_fd = dir_fd(primary_);
+  for (size_t h = 0; h < kNumHierarchies; ++h) {
+    const int fd = dir_fds_[h];
+    if (fd < 0 || fd == primary_fd || std::find(needed.begin(), needed.end(), fd) != needed.end()) {
+      continue;
+    }
+    for (int& slot : dir_fds_) {
+      if (slot == fd) slot = -1;
+    }
+    std::erase_if(owned_dir_fds_, [fd](const ScopedFd& owned) { return owned.get() == fd; });
+    dir_fd_count_.Sub(1);
+  }
 }
 
 bool CgroupReader::CgroupRemoved() const {
   // Every cgroup directory of every version has cgroup.procs; once the cgroup is rmdir'ed, lookups
   // in its (still open) directory fail with ENOENT. fstatat, not faccessat: faccessat checks with
   // the real uid, so the kernel builds and frees a credentials copy per call (~10 us here, 3.6% of
-  // the sampling thread at 1,000 containers while missing files were re-probed).
+  // the sampling thread at 1,000 containers while missing files were re-probed). The primary
+  // directory is always open, so a removed cgroup is always seen; a directory closed while
+  // unneeded is not looked up (AcquireDirFd refuses it if it went or was replaced).
   struct stat st {};
   for (size_t h = 0; h < kNumHierarchies; ++h) {
     if (dir_fds_[h] < 0) continue;
@@ -716,7 +818,7 @@ bool CgroupReader::CgroupRemoved() const {
 int CgroupReader::ProbeSentinel(size_t i) {
   const FileSpec& spec = kFiles[i];
   FileState& state = files_[i];
-  if (dir_fd(spec.hierarchy) < 0 || state.skip || state.absent_until_read > reads_) return -1;
+  if (!InHierarchy(spec.hierarchy) || state.skip || state.absent_until_read > reads_) return -1;
   if (!ReadOne(i, spec.hierarchy, spec.name).ok()) return -1;
   const std::string& text = ReadScratch();
   const bool same = state.cached_valid && text == state.cached;
@@ -766,7 +868,7 @@ bool CgroupReader::FilesDueOnIdleRead() const {
   for (size_t i = 0; i < kNumFiles; ++i) {
     const FileSpec& spec = kFiles[i];
     const FileState& state = files_[i];
-    if (dir_fd(spec.hierarchy) < 0 || state.skip || state.absent_until_read > reads_) continue;
+    if (!InHierarchy(spec.hierarchy) || state.skip || state.absent_until_read > reads_) continue;
     if (spec.fallback_for >= 0 && last_read_ok_[static_cast<size_t>(spec.fallback_for)]) continue;
     if (!KeptTextServes(i, /*idle=*/true)) return true;
   }
@@ -818,7 +920,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
   for (size_t i = 0; i < kNumFiles; ++i) {
     const FileSpec& spec = kFiles[i];
     if (spec.fallback_for >= 0 && read_ok[static_cast<size_t>(spec.fallback_for)]) continue;
-    if (dir_fd(spec.hierarchy) < 0 && !OpenDeferredDir(spec.hierarchy)) continue;
+    if (!InHierarchy(spec.hierarchy)) continue;
     FileState& state = files_[i];
     if (state.skip || state.absent_until_read > reads_) continue;
     const bool slow = spec.slow && options_.slow_file_every > 1;
@@ -828,6 +930,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
       if (s.code() == StatusCode::kNotFound) {
         missing_any = true;
         state.cached_valid = false;
+        SetStarved(i, false);
         state.absent_until_read = reads_ + std::max(1, options_.absent_reprobe_every);
         continue;
       }
@@ -861,6 +964,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
   if (missing_any && CgroupRemoved()) {
     return NotFoundError(primary_dir() + ": cgroup removed");
   }
+  ReleaseUnneededDirs(read_ok);
   Finish(ctx);
   if (!idle) UpdateForceFull(*out);
   last_read_ok_ = read_ok;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // CgroupReader: everything about one cgroup at one tick, normalised to cgroup v2 terms, whatever
 // the host's layout (v2, v1, or hybrid: v1 controllers plus a controller-less cgroup2 for PSI).
-// It holds one O_DIRECTORY fd per hierarchy the cgroup lives in, opens each file once with openat
+// It opens each file once with openat (from an O_DIRECTORY fd per hierarchy the cgroup lives in)
 // and re-reads it with pread at offset 0 every tick (see CgroupReaderOptions::keep_files_open for
-// the measurement behind that and the fd budget that bounds it). Limits are re-read every 10
-// reads and an idle container's per-tick files only when its CPU or memory usage moved
-// (CgroupReaderOptions::slow_file_every, idle_full_read_every). The sampler builds on it: one
-// reader per container, Read() once per tick, deltas only while inode() holds.
+// the measurement behind that and the fd budget that bounds it). A hierarchy's directory fd is
+// closed while every file there keeps its own fd, and re-opened (inode checked) when one needs it.
+// Limits are re-read every 10 reads and an idle container's per-tick files only when its CPU or
+// memory usage moved (CgroupReaderOptions::slow_file_every, idle_full_read_every). The sampler
+// builds on it: one reader per container, Read() once per tick, deltas only while inode() holds.
 //
 //   FGM_ASSIGN_OR_RETURN(CgroupLayout layout, DetectCgroupLayout(host_root));
 //   FGM_ASSIGN_OR_RETURN(CgroupReader reader, CgroupReader::Open(layout, "docker/<id>"));
@@ -128,11 +129,12 @@ struct CgroupReaderOptions {
   /// 1 Hz tick, a 4x difference, so it is the default.
   /// A kept fd of a removed cgroup fails with ENODEV (kernfs deactivates the node), so
   /// removal is still noticed on the next read.
-  /// The price: one fd per file (~26 per container) and one seq_file page (4 KiB of kernel
-  /// memory, charged to the monitor's memory cgroup) per open file, ~100 KiB per container.
-  /// Kept fds are capped process-wide (see KeptFileFdsCap); past the cap, files are re-opened
-  /// per tick, so the monitor can never run out of fds because of this. A daemon watching many
-  /// containers should raise its soft limit.
+  /// The price: one fd per file (21 per container on a hybrid host, plus the primary directory's:
+  /// other directories are closed while all their files keep fds) and one seq_file page (4 KiB
+  /// of kernel memory, charged to the monitor's memory cgroup) per open file, ~85 KiB per
+  /// container. Kept fds are capped process-wide (see KeptFileFdsCap); past the cap, files are
+  /// re-opened when read, so the monitor can never run out of fds because of this. A daemon
+  /// watching many containers should raise its soft limit.
   bool keep_files_open = true;
   /// A file found missing (controller not enabled) is skipped on later ticks and probed again
   /// every this many reads, so a controller enabled later is picked up within a minute at 1 Hz
@@ -182,17 +184,19 @@ struct CgroupReadStats {
 };
 
 /// Number of file fds all CgroupReaders of the process keep open right now, and the cap: the soft
-/// RLIMIT_NOFILE minus the readers' directory fds (which must always fit) minus a reserve of
+/// RLIMIT_NOFILE minus the readers' open directory fds (which must always fit) minus a reserve of
 /// max(256, limit / 16) for re-opened files, output files, /proc and sockets.
 size_t KeptFileFdsInUse();
 size_t KeptFileFdsCap();
-/// Directory fds all CgroupReaders hold right now (one per hierarchy a cgroup lives in).
+/// Directory fds all CgroupReaders hold right now: at most one per hierarchy a cgroup lives in,
+/// and with kept files only the primary one plus those where some file has no fd of its own.
 size_t CgroupDirFdsInUse();
 
 /// Reads one cgroup. Owns its directory fds (and file fds if keep_files_open); move-only. Not
-/// thread-safe: one thread reads a given reader. It stays bound to the directories it opened: if
-/// the cgroup is removed and re-created under the same path, Read() returns kNotFound and the
-/// caller opens a new reader (which will report a new inode).
+/// thread-safe: one thread reads a given reader. It stays bound to the directories it opened (a
+/// directory closed while unneeded is re-opened only if its inode is unchanged): if the cgroup is
+/// removed and re-created under the same path, Read() returns kNotFound and the caller opens a
+/// new reader (which will report a new inode).
 class CgroupReader {
  public:
   /// Opens `relative_path` (no leading '/'; "" is the root cgroup) in the unified hierarchy and in
@@ -229,6 +233,8 @@ class CgroupReader {
 
   /// Number of file fds this reader holds open (0 unless keep_files_open); for fd-leak tests.
   size_t open_file_fds_for_testing() const;
+  /// Number of directory fds this reader holds open; for tests.
+  size_t open_dir_fds_for_testing() const { return owned_dir_fds_.size(); }
   /// Bytes of string capacity the kept texts hold (inline buffers included); for memory tests.
   size_t kept_text_bytes_for_testing() const;
 
@@ -268,11 +274,25 @@ class CgroupReader {
     KeptFd fd;            ///< keep_files_open only
     bool skip = false;    ///< never read with this layout
     bool cached_valid = false;
+    /// A sentinel or per-tick file that wants an fd and has none (counted process-wide, so that
+    /// lower tiers leave it room; see KeepCapFor in the .cc).
+    bool starved = false;
   };
 
   CgroupReader() = default;
 
   int dir_fd(Hierarchy h) const { return dir_fds_[static_cast<size_t>(h)]; }
+  /// Whether the cgroup has a directory in hierarchy h (open or not).
+  bool InHierarchy(Hierarchy h) const { return !roots_[static_cast<size_t>(h)].empty(); }
+  /// The directory fd of hierarchy h, re-opened if it was closed (or never opened: cpuacct, see
+  /// Open). -1 when it cannot be: gone, or re-created under the same path (another inode). A
+  /// directory that was never opened and turns out missing leaves the hierarchy for good.
+  int AcquireDirFd(Hierarchy h);
+  /// Closes the directory fds (not the primary's) that no file needs: each of its files keeps its
+  /// own fd, is skipped, absent until a re-probe, or a fallback not read (`read_ok`).
+  void ReleaseUnneededDirs(const std::bitset<64>& read_ok);
+  /// Records whether file i wants an fd it does not have, in the process-wide starved counts.
+  void SetStarved(size_t file_index, bool starved);
   /// Full path of this cgroup's directory in hierarchy h ("" root when it is not in h).
   std::string DirOf(Hierarchy h) const;
   std::string PathOf(Hierarchy h, const char* name) const;
@@ -295,8 +315,6 @@ class CgroupReader {
   void UpdateForceFull(const CgroupSnapshot& snap);
   /// True when some hierarchy directory of this cgroup no longer exists.
   bool CgroupRemoved() const;
-  /// Opens a directory Open() deferred (cpuacct, see there); false if none or it cannot be.
-  bool OpenDeferredDir(Hierarchy h);
 
   CgroupReaderOptions options_;
   Clock* clock_ = nullptr;
@@ -304,7 +322,10 @@ class CgroupReader {
   /// Mount root of each hierarchy the cgroup is in (interned, shared by all readers), "" when
   /// absent; the directory is the root plus relative_path_ (DirOf).
   std::array<std::string_view, kNumHierarchies> roots_{};
-  std::array<int, kNumHierarchies> dir_fds_{};  ///< -1 when absent; co-mounts share one fd
+  std::array<int, kNumHierarchies> dir_fds_{};  ///< -1 when not open; co-mounts share one fd
+  /// Inode of each hierarchy's directory when it was first opened (0: not yet), checked whenever
+  /// it is re-opened.
+  std::array<uint64_t, kNumHierarchies> dir_inodes_{};
   /// Adds what it counts to a process-wide total while it lives (directory fds for
   /// KeptFileFdsCap, live readers for the sentinels' fd reserve); moves with the reader.
   class ProcessWideCount {
@@ -315,16 +336,17 @@ class CgroupReader {
     ProcessWideCount& operator=(ProcessWideCount&& other) noexcept;
     ~ProcessWideCount();
     void Add(size_t n);
+    void Sub(size_t n);
 
    private:
     std::atomic<size_t>* total_;
     size_t n_ = 0;
   };
 
-  bool cpuacct_deferred_ = false;  ///< cpuacct's directory exists but is not opened yet
   std::vector<ScopedFd> owned_dir_fds_;
   ProcessWideCount dir_fd_count_;
-  ProcessWideCount reader_count_;
+  ProcessWideCount starved_sentinels_;  ///< this reader's sentinel files with FileState::starved
+  ProcessWideCount starved_per_tick_;   ///< ... and its other per-tick files
   Hierarchy primary_ = Hierarchy::kUnified;
   uint64_t inode_ = 0;
   int64_t reads_ = 0;

@@ -4,6 +4,7 @@
 // controllers, late-enabled controllers and v1-only derivations.
 #include "collector/cgroupfs/cgroup_reader.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -463,6 +464,23 @@ TEST_F(CgroupReaderTempTest, DirectoryFdsAreCountedAndComeOffTheKeptFileCap) {
   EXPECT_EQ(KeptFileFdsCap(), cap_before);
 }
 
+// A v2 container's files: 2 sentinels, 8 other per-tick files and 2 slow ones (limits).
+void WriteV2ContainerFiles(const TempTree& tree, const std::string& c) {
+  tree.Write(c + "/cgroup.procs", "");
+  tree.Write(c + "/cpu.stat", "usage_usec 1\nuser_usec 1\nsystem_usec 0\n");
+  tree.Write(c + "/memory.current", "4096\n");
+  tree.Write(c + "/memory.peak", "4096\n");
+  tree.Write(c + "/memory.stat", "anon 1\nfile 2\n");
+  tree.Write(c + "/memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+  tree.Write(c + "/pids.current", "1\n");
+  tree.Write(c + "/io.stat", "8:0 rbytes=1 wbytes=2 rios=1 wios=1 dbytes=0 dios=0\n");
+  tree.Write(c + "/cpu.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+  tree.Write(c + "/memory.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+  tree.Write(c + "/io.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+  tree.Write(c + "/memory.max", "max\n");  // slow files: last in line for fds
+  tree.Write(c + "/pids.max", "max\n");
+}
+
 // When fds run short, every reader keeps its two sentinel files (read every tick) open and the
 // other per-tick files (read only on full reads) and the slow files (limits) give way. Runs in a
 // child process (a death test re-executes the binary) so it can lower RLIMIT_NOFILE before
@@ -482,19 +500,7 @@ TEST(CgroupReaderFdBudgetTest, SentinelsKeepTheirFdsWhenTheCapRunsShort) {
         std::vector<CgroupReader> readers;
         for (int i = 0; i < kReaders; ++i) {
           const std::string c = "c" + std::to_string(i);
-          tree.Write(c + "/cgroup.procs", "");
-          tree.Write(c + "/cpu.stat", "usage_usec 1\nuser_usec 1\nsystem_usec 0\n");
-          tree.Write(c + "/memory.current", "4096\n");
-          tree.Write(c + "/memory.peak", "4096\n");
-          tree.Write(c + "/memory.stat", "anon 1\nfile 2\n");
-          tree.Write(c + "/memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
-          tree.Write(c + "/pids.current", "1\n");
-          tree.Write(c + "/io.stat", "8:0 rbytes=1 wbytes=2 rios=1 wios=1 dbytes=0 dios=0\n");
-          tree.Write(c + "/cpu.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
-          tree.Write(c + "/memory.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
-          tree.Write(c + "/io.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
-          tree.Write(c + "/memory.max", "max\n");  // slow files: last in line for fds
-          tree.Write(c + "/pids.max", "max\n");
+          WriteV2ContainerFiles(tree, c);
         }
         const CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kV2, tree.root());
         for (int i = 0; i < kReaders; ++i) {
@@ -517,6 +523,62 @@ TEST(CgroupReaderFdBudgetTest, SentinelsKeepTheirFdsWhenTheCapRunsShort) {
       ::testing::ExitedWithCode(0), "starved=0");
 }
 
+// When every file of every reader fits under the cap, every file keeps its fd: the limit files
+// too (a fixed reserve of 16 per-tick fds per reader, counting kept ones again, left them none).
+// And when they do not all fit, the sentinels and then the per-tick files get fds first. Runs in
+// a child process for the same reason as the test above.
+TEST(CgroupReaderFdBudgetTest, EveryFileKeepsItsFdWhenTheyFitAndLimitFilesGiveWayWhenNot) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        // 1,000 fds: cap = 1,000 - 256 (reserve) - one dir per reader. Each reader wants 12
+        // files: 2 sentinels, 8 other per-tick files, 2 limits.
+        rlimit rl{};
+        ::getrlimit(RLIMIT_NOFILE, &rl);
+        rl.rlim_cur = std::min<rlim_t>(1000, rl.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &rl);
+        testing::TempTree tree;
+        std::vector<CgroupReader> readers;
+        // Adds readers until there are `total`, then reads them all `rounds` times.
+        auto run = [&](int total, int rounds) {
+          for (int i = static_cast<int>(readers.size()); i < total; ++i) {
+            const std::string c = "c" + std::to_string(i);
+            WriteV2ContainerFiles(tree, c);
+            auto r = CgroupReader::Open(
+                MakeLayoutForTesting(CgroupMode::kV2, tree.root()), c,
+                CgroupReaderOptions{.slow_file_every = 2, .idle_full_read_every = 1});
+            if (!r.ok()) _exit(2);
+            readers.push_back(std::move(r).value());
+          }
+          CgroupSnapshot s;
+          for (int round = 0; round < rounds; ++round) {
+            for (CgroupReader& r : readers) {
+              if (!r.Read(&s).ok()) _exit(3);
+            }
+          }
+          std::vector<size_t> fds;
+          for (const CgroupReader& r : readers) fds.push_back(r.open_file_fds_for_testing());
+          return fds;
+        };
+        // 40 readers: 480 files under a cap of 704.
+        std::vector<size_t> fits = run(40, 1);
+        const bool all_kept =
+            std::all_of(fits.begin(), fits.end(), [](size_t n) { return n == 12; });
+        const size_t kept_fitting = KeptFileFdsInUse();
+        // 20 more (60): 720 files under a cap of 684. After a few rounds every reader keeps its
+        // 10 sentinel and per-tick files, the limit files have what is left, and the cap holds.
+        std::vector<size_t> tight = run(60, 6);
+        const bool per_tick_kept =
+            std::all_of(tight.begin(), tight.end(), [](size_t n) { return n >= 10; });
+        const bool within_cap = KeptFileFdsInUse() <= KeptFileFdsCap();
+        const bool cap_used = KeptFileFdsInUse() + 4 >= KeptFileFdsCap();
+        std::fprintf(stderr, "all_kept=%d kept=%zu per_tick_kept=%d kept=%zu cap=%zu\n", all_kept,
+                     kept_fitting, per_tick_kept, KeptFileFdsInUse(), KeptFileFdsCap());
+        _exit(all_kept && per_tick_kept && within_cap && cap_used ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "all_kept=1");
+}
+
 TEST_F(CgroupReaderTempTest, HybridReadsCpuacctOnlyWithoutAUnifiedCpuStat) {
   tree_.Write("unified/c/cgroup.procs", "");
   tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
@@ -536,13 +598,81 @@ TEST_F(CgroupReaderTempTest, HybridReadsCpuacctOnlyWithoutAUnifiedCpuStat) {
   EXPECT_EQ(s.cpu_usage_usec, 5000u);  // exact, from the unified side
   EXPECT_EQ(s.cpu_user_usec, 3000u);
   EXPECT_FALSE(s.v1.cpuacct_usage_ns.has_value()) << "cpuacct.usage must not be read";
-  EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 2);
-  // Without the unified file (or when it does not parse), cpuacct is the fallback.
+  // The unified directory's only file keeps its fd, so that directory is closed; memory's is the
+  // primary one and stays.
+  EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 1);
+  // Without the unified file (or when it does not parse), cpuacct is the fallback: its directory
+  // is opened then, and closed again once its files keep their fds.
   tree_.Write("unified/c/cpu.stat", "usage_usec garbage\n");
   EXPECT_EQ(reader->Read(&s).code(), StatusCode::kInvalidFormat);
   EXPECT_EQ(s.v1.cpuacct_usage_ns, 9999000u);
   EXPECT_EQ(s.cpu_usage_usec, 9999u);
-  EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 3);
+  EXPECT_EQ(CgroupDirFdsInUse(), dirs_before + 1);
+  EXPECT_EQ(reader->open_file_fds_for_testing(), 4u);  // unified cpu.stat, cpuacct x2, memory
+}
+
+// A directory whose files all keep their own fds is closed (the fds count against the process's
+// limit, and at 1,000 containers they are what keeps the limit files from keeping theirs), and
+// opened again when a file there needs an openat: here a file that appears after the first read.
+TEST_F(CgroupReaderTempTest, DirectoriesAreClosedWhileEveryFileKeepsItsFd) {
+  tree_.Write("unified/c/cgroup.procs", "");
+  tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
+  tree_.Write("memory/c/cgroup.procs", "");
+  tree_.Write("memory/c/memory.usage_in_bytes", "4096\n");
+  tree_.Write("pids/c/cgroup.procs", "");
+  tree_.Write("pids/c/pids.current", "3\n");
+  tree_.Write("pids/c/pids.max", "100\n");
+  CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root());
+  auto reader = CgroupReader::Open(
+      layout, "c",
+      CgroupReaderOptions{
+          .absent_reprobe_every = 2, .slow_file_every = 1, .idle_full_read_every = 1});
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader->open_dir_fds_for_testing(), 3u);  // unified, memory, pids
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());
+  EXPECT_EQ(reader->open_dir_fds_for_testing(), 1u);  // memory, the primary: never closed
+  EXPECT_EQ(s.pids_max, Limit::Of(100));
+  EXPECT_FALSE(s.cpu_pressure.has_value());
+  // A file that appears later is found by the next re-probe, through a re-opened directory.
+  tree_.Write("unified/c/cpu.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=7\n");
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(reader->Read(&s).ok());
+  ASSERT_TRUE(s.cpu_pressure.has_value());
+  EXPECT_EQ(s.cpu_pressure->some->total, 7u);
+  EXPECT_EQ(reader->open_dir_fds_for_testing(), 1u);  // and closed again
+  EXPECT_EQ(reader->inode(), s.inode);
+}
+
+// A closed directory is opened again only if it is still the same directory: a cgroup re-created
+// under the same path is another container, whose files must never be read as this one's.
+TEST_F(CgroupReaderTempTest, ClosedDirectoryReplacedUnderTheSamePathIsNeverRead) {
+  tree_.Write("unified/c/cgroup.procs", "");
+  tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
+  tree_.Write("memory/c/cgroup.procs", "");
+  tree_.Write("memory/c/memory.usage_in_bytes", "4096\n");
+  tree_.Write("pids/c/cgroup.procs", "");
+  tree_.Write("pids/c/pids.current", "3\n");
+  CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root());
+  auto reader = CgroupReader::Open(
+      layout, "c",
+      CgroupReaderOptions{
+          .absent_reprobe_every = 2, .slow_file_every = 1, .idle_full_read_every = 1});
+  ASSERT_TRUE(reader.ok());
+  CgroupSnapshot s;
+  ASSERT_TRUE(reader->Read(&s).ok());
+  ASSERT_EQ(reader->open_dir_fds_for_testing(), 1u);  // pids' directory is closed
+  // Keep the old directory's inode number from being reused while the new one is made.
+  const int old_pids_dir = ::open(tree_.Path("pids/c").c_str(), O_RDONLY | O_DIRECTORY);
+  ASSERT_GE(old_pids_dir, 0);
+  tree_.Remove("pids/c");
+  tree_.Write("pids/c/cgroup.procs", "");
+  tree_.Write("pids/c/pids.current", "50\n");
+  tree_.Write("pids/c/pids.max", "60\n");  // re-probed, but in another directory
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(reader->Read(&s).ok());
+  ::close(old_pids_dir);
+  EXPECT_FALSE(s.pids_max.has_value()) << "read from the re-created directory";
+  EXPECT_EQ(s.pids_current, 3u);  // its kept fd still reads the old file (a plain filesystem)
+  EXPECT_EQ(reader->open_dir_fds_for_testing(), 1u);
 }
 
 TEST_F(CgroupReaderTempTest, HybridNeverProbesControllerFilesOfTheUnifiedTree) {
