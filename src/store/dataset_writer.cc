@@ -315,6 +315,9 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(DatasetOptions option
     return InvalidArgumentError("segment interval must divide one hour");
   }
   if (options.flush_interval_ns <= 0) return InvalidArgumentError("flush interval must be > 0");
+  if (options.journal_sync_interval_ns <= 0) {
+    return InvalidArgumentError("journal sync interval must be > 0");
+  }
   std::unique_ptr<DatasetWriter> w(new DatasetWriter(std::move(options)));
   FGM_RETURN_IF_ERROR(MakeDirs(w->options_.root));
   FGM_RETURN_IF_ERROR(MakeDirs(JournalDir(w->options_.root)));
@@ -324,6 +327,7 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Open(DatasetOptions option
   // The first Poll flushes: a monitor restarted after a crash has its first tick on disk at
   // once, not one flush interval later (a run killed within that interval would leave nothing).
   w->next_flush_ns_ = now;
+  w->next_sync_ns_ = NextAlignedTick(now, w->options_.journal_sync_interval_ns);
   w->worker_ = std::thread([p = w.get()] { p->WorkerLoop(); });
   return w;
 }
@@ -412,7 +416,7 @@ void DatasetWriter::Append(const Row& row) {
 }
 
 Status DatasetWriter::SyncJournal() {
-  FGM_RETURN_IF_ERROR(FlushJournal());
+  FGM_RETURN_IF_ERROR(FlushJournal(/*sync=*/true));
   // An earlier segment whose journal could not be written (full disk) is still only in memory.
   std::lock_guard<std::mutex> lock(mutex_);
   for (const PendingSegment& seg : queue_) {
@@ -423,8 +427,20 @@ Status DatasetWriter::SyncJournal() {
   return OkStatus();
 }
 
-Status DatasetWriter::FlushJournal() {
-  if (journaled_rows_ >= current_->size()) return OkStatus();
+Status DatasetWriter::FlushJournal(bool sync) {
+  if (journaled_rows_ >= current_->size()) {
+    if (!sync || !journal_) return OkStatus();
+    Status synced = journal_->Sync();
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++stats_.journal_syncs;
+    if (!synced.ok()) {
+      FGM_LOG_ONCE(kWarning, ErrorKey("journal-sync", synced),
+                   "cannot sync journal: %s (will retry; rows stay in memory)",
+                   synced.ToString().c_str());
+      ++stats_.write_errors;
+    }
+    return synced;
+  }
   if (!journal_) {
     auto created = JournalWriter::Create(JournalPath(options_.root, options_.run_id, seq_),
                                          options_.identifier);
@@ -439,7 +455,10 @@ Status DatasetWriter::FlushJournal() {
     journal_.emplace(std::move(*created));
   }
   Status s = journal_->Append(*current_, journaled_rows_, current_->size());
+  // Written rows are not appended again if only the sync fails: the next sync covers them.
+  const Status synced = s.ok() && sync ? journal_->Sync() : OkStatus();
   std::lock_guard<std::mutex> lock(mutex_);
+  if (sync) ++stats_.journal_syncs;
   if (!s.ok()) {
     FGM_LOG_ONCE(kWarning, ErrorKey("journal-append", s),
                  "cannot append to journal: %s (will retry; rows stay in memory)",
@@ -449,7 +468,13 @@ Status DatasetWriter::FlushJournal() {
   }
   stats_.rows_journaled += current_->size() - journaled_rows_;
   journaled_rows_ = current_->size();
-  return OkStatus();
+  if (!synced.ok()) {
+    FGM_LOG_ONCE(kWarning, ErrorKey("journal-sync", synced),
+                 "cannot sync journal: %s (will retry; rows stay in memory)",
+                 synced.ToString().c_str());
+    ++stats_.write_errors;
+  }
+  return synced;
 }
 
 void DatasetWriter::HandOffSegment() {
@@ -485,7 +510,9 @@ void DatasetWriter::HandOffSegment() {
 void DatasetWriter::Poll() {
   TimestampNs now = clock_->WallNs();
   if (now >= next_flush_ns_) {
-    FlushJournal().IgnoreError();
+    const bool sync = now >= next_sync_ns_;
+    if (sync) next_sync_ns_ = NextAlignedTick(now, options_.journal_sync_interval_ns);
+    FlushJournal(sync).IgnoreError();
     // On a grid, not `now + interval`: a Poll a few ms after its tick would otherwise miss the
     // next deadline by those ms and flush one tick late, every time.
     next_flush_ns_ = NextAlignedTick(now, options_.flush_interval_ns);
@@ -598,7 +625,7 @@ Status DatasetWriter::Close(int64_t deadline_ns) {
   if (!worker_.joinable()) return OkStatus();
   // Everything buffered reaches the journal first: from here on nothing can be lost, only left
   // for the next Open() to turn into segments.
-  FlushJournal().IgnoreError();
+  FlushJournal(/*sync=*/true).IgnoreError();
   HandOffSegment();
   const int64_t start = clock_->MonotonicNs();
   auto wait_until = [&](int64_t until) {

@@ -481,6 +481,19 @@ TEST_F(DatasetWriterTest, JournalTakesTheFirstTickAtOnceThenFlushesOnAGrid) {
   ASSERT_TRUE((*w)->Close().ok());
 }
 
+// Rows reach the journal every flush (2 s: what a SIGKILL can lose), but it is fdatasynced only
+// every journal_sync_interval (10 s: what a power loss can lose), and at once on SyncJournal().
+TEST_F(DatasetWriterTest, JournalIsSyncedOnItsOwnSlowerGrid) {
+  auto w = DatasetWriter::Open(Options());
+  ASSERT_TRUE(w.ok()) << w.error().ToString();
+  for (int s = 0; s <= 20; ++s) Tick(w->get(), 2);  // polls at 0, 1, ..., 20 s
+  EXPECT_EQ((*w)->stats().rows_journaled, 42u);     // flushed at 0, 2, ..., 20 s
+  EXPECT_EQ((*w)->stats().journal_syncs, 2u);       // synced at 10 and 20 s
+  ASSERT_TRUE((*w)->SyncJournal().ok());
+  EXPECT_EQ((*w)->stats().journal_syncs, 3u);
+  ASSERT_TRUE((*w)->Close().ok());
+}
+
 // A real crash: a child process appends and polls, then SIGKILLs itself between journal flushes.
 TEST_F(DatasetWriterTest, SigkillLosesAtMostTheFlushIntervalAndIsRecovered) {
   pid_t pid = fork();

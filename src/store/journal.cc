@@ -210,13 +210,20 @@ Status JournalWriter::Append(const RowBuffer& rows, size_t begin, size_t end) {
     records += payload;
   }
   Status s = WriteAll(fd_.get(), records);
-  if (s.ok() && ::fdatasync(fd_.get()) != 0) s = ErrnoError("fdatasync", errno);
   if (!s.ok()) {
     // Cut a partial record off so the next append starts at a record boundary.
     if (::ftruncate(fd_.get(), length_) == 0) ::lseek(fd_.get(), length_, SEEK_SET);
     return s.WithContext(path_);
   }
   length_ += static_cast<int64_t>(records.size());
+  unsynced_ = true;
+  return OkStatus();
+}
+
+Status JournalWriter::Sync() {
+  if (!unsynced_) return OkStatus();
+  if (::fdatasync(fd_.get()) != 0) return ErrnoError("fdatasync", errno).WithContext(path_);
+  unsynced_ = false;
   return OkStatus();
 }
 

@@ -31,9 +31,12 @@ class JournalWriter {
   JournalWriter(JournalWriter&&) = default;
   JournalWriter& operator=(JournalWriter&&) = default;
 
-  /// Appends rows [begin, end) of `rows` as one record and fdatasyncs. On failure (ENOSPC) the
-  /// file is truncated back to its last good length so later appends stay readable.
+  /// Appends rows [begin, end) of `rows` as records of up to 512 rows (written, not synced: they
+  /// survive the process being killed, not the machine losing power). On failure (ENOSPC) the file
+  /// is truncated back to its last good length so later appends stay readable.
   Status Append(const RowBuffer& rows, size_t begin, size_t end);
+  /// fdatasyncs what Append wrote since the last Sync (nothing to do when nothing was).
+  Status Sync();
   const std::string& path() const { return path_; }
   int64_t bytes() const { return length_; }
 
@@ -43,6 +46,7 @@ class JournalWriter {
   std::string path_;
   ScopedFd fd_;
   int64_t length_ = 0;
+  bool unsynced_ = false;
 };
 
 struct JournalContents {
