@@ -428,19 +428,23 @@ Status DatasetWriter::SyncJournal() {
 }
 
 Status DatasetWriter::FlushJournal(bool sync) {
-  if (journaled_rows_ >= current_->size()) {
-    if (!sync || !journal_) return OkStatus();
-    Status synced = journal_->Sync();
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++stats_.journal_syncs;
-    if (!synced.ok()) {
-      FGM_LOG_ONCE(kWarning, ErrorKey("journal-sync", synced),
-                   "cannot sync journal: %s (will retry; rows stay in memory)",
-                   synced.ToString().c_str());
-      ++stats_.write_errors;
-    }
-    return synced;
+  if (journaled_rows_ < current_->size()) FGM_RETURN_IF_ERROR(AppendToJournal());
+  if (!sync || !journal_) return OkStatus();
+  // Rows already written are not appended again if only the sync fails: the next sync covers
+  // them.
+  Status synced = journal_->Sync();
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++stats_.journal_syncs;
+  if (!synced.ok()) {
+    FGM_LOG_ONCE(kWarning, ErrorKey("journal-sync", synced),
+                 "cannot sync journal: %s (will retry; rows stay in memory)",
+                 synced.ToString().c_str());
+    ++stats_.write_errors;
   }
+  return synced;
+}
+
+Status DatasetWriter::AppendToJournal() {
   if (!journal_) {
     auto created = JournalWriter::Create(JournalPath(options_.root, options_.run_id, seq_),
                                          options_.identifier);
@@ -455,10 +459,7 @@ Status DatasetWriter::FlushJournal(bool sync) {
     journal_.emplace(std::move(*created));
   }
   Status s = journal_->Append(*current_, journaled_rows_, current_->size());
-  // Written rows are not appended again if only the sync fails: the next sync covers them.
-  const Status synced = s.ok() && sync ? journal_->Sync() : OkStatus();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (sync) ++stats_.journal_syncs;
   if (!s.ok()) {
     FGM_LOG_ONCE(kWarning, ErrorKey("journal-append", s),
                  "cannot append to journal: %s (will retry; rows stay in memory)",
@@ -468,13 +469,7 @@ Status DatasetWriter::FlushJournal(bool sync) {
   }
   stats_.rows_journaled += current_->size() - journaled_rows_;
   journaled_rows_ = current_->size();
-  if (!synced.ok()) {
-    FGM_LOG_ONCE(kWarning, ErrorKey("journal-sync", synced),
-                 "cannot sync journal: %s (will retry; rows stay in memory)",
-                 synced.ToString().c_str());
-    ++stats_.write_errors;
-  }
-  return synced;
+  return OkStatus();
 }
 
 void DatasetWriter::HandOffSegment() {

@@ -138,6 +138,8 @@ class DatasetWriter {
   Status Recover();
   /// Writes the rows not yet journaled; with `sync`, also fdatasyncs the journal.
   Status FlushJournal(bool sync = false);
+  /// Writes the rows not yet journaled, creating the journal first if needed.
+  Status AppendToJournal();
   void HandOffSegment();
   void WorkerLoop();
   Status WriteSegment(const PendingSegment& segment);

@@ -286,6 +286,22 @@ class CgroupReaderTempTest : public ::testing::Test {
     tree_.Write(rel + "/memory.max", "max\n");
   }
   CgroupLayout V2() const { return MakeLayoutForTesting(CgroupMode::kV2, tree_.root()); }
+  // Hybrid cgroup "c" in the unified, memory and pids hierarchies, one per-tick file in each.
+  void WriteHybridUnifiedMemoryPids() {
+    tree_.Write("unified/c/cgroup.procs", "");
+    tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
+    tree_.Write("memory/c/cgroup.procs", "");
+    tree_.Write("memory/c/memory.usage_in_bytes", "4096\n");
+    tree_.Write("pids/c/cgroup.procs", "");
+    tree_.Write("pids/c/pids.current", "3\n");
+  }
+  // A reader of that cgroup that reads every file every time and re-probes missing ones often.
+  Result<CgroupReader> OpenHybridRereadingEveryTime() {
+    return CgroupReader::Open(
+        MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root()), "c",
+        CgroupReaderOptions{
+            .absent_reprobe_every = 2, .slow_file_every = 1, .idle_full_read_every = 1});
+  }
 
   TempTree tree_;
 };
@@ -615,18 +631,9 @@ TEST_F(CgroupReaderTempTest, HybridReadsCpuacctOnlyWithoutAUnifiedCpuStat) {
 // limit, and at 1,000 containers they are what keeps the limit files from keeping theirs), and
 // opened again when a file there needs an openat: here a file that appears after the first read.
 TEST_F(CgroupReaderTempTest, DirectoriesAreClosedWhileEveryFileKeepsItsFd) {
-  tree_.Write("unified/c/cgroup.procs", "");
-  tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
-  tree_.Write("memory/c/cgroup.procs", "");
-  tree_.Write("memory/c/memory.usage_in_bytes", "4096\n");
-  tree_.Write("pids/c/cgroup.procs", "");
-  tree_.Write("pids/c/pids.current", "3\n");
+  WriteHybridUnifiedMemoryPids();
   tree_.Write("pids/c/pids.max", "100\n");
-  CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root());
-  auto reader = CgroupReader::Open(
-      layout, "c",
-      CgroupReaderOptions{
-          .absent_reprobe_every = 2, .slow_file_every = 1, .idle_full_read_every = 1});
+  auto reader = OpenHybridRereadingEveryTime();
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ(reader->open_dir_fds_for_testing(), 3u);  // unified, memory, pids
   CgroupSnapshot s;
@@ -646,17 +653,8 @@ TEST_F(CgroupReaderTempTest, DirectoriesAreClosedWhileEveryFileKeepsItsFd) {
 // A closed directory is opened again only if it is still the same directory: a cgroup re-created
 // under the same path is another container, whose files must never be read as this one's.
 TEST_F(CgroupReaderTempTest, ClosedDirectoryReplacedUnderTheSamePathIsNeverRead) {
-  tree_.Write("unified/c/cgroup.procs", "");
-  tree_.Write("unified/c/cpu.stat", "usage_usec 5000\nuser_usec 3000\nsystem_usec 2000\n");
-  tree_.Write("memory/c/cgroup.procs", "");
-  tree_.Write("memory/c/memory.usage_in_bytes", "4096\n");
-  tree_.Write("pids/c/cgroup.procs", "");
-  tree_.Write("pids/c/pids.current", "3\n");
-  CgroupLayout layout = MakeLayoutForTesting(CgroupMode::kHybrid, tree_.root());
-  auto reader = CgroupReader::Open(
-      layout, "c",
-      CgroupReaderOptions{
-          .absent_reprobe_every = 2, .slow_file_every = 1, .idle_full_read_every = 1});
+  WriteHybridUnifiedMemoryPids();
+  auto reader = OpenHybridRereadingEveryTime();
   ASSERT_TRUE(reader.ok());
   CgroupSnapshot s;
   ASSERT_TRUE(reader->Read(&s).ok());
