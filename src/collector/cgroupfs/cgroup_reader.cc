@@ -664,7 +664,6 @@ Result<CgroupReader> CgroupReader::Open(const CgroupLayout& layout, std::string_
     return NotFoundError("cgroup '" + r.relative_path_ + "' exists in no hierarchy of the " +
                          std::string(CgroupModeName(layout.mode)) + " layout");
   }
-  r.inode_ = r.dir_inodes_[static_cast<size_t>(r.primary_)];
   // The sentinels this layout reads want fds before anything else (see the fd tiers).
   const auto usable = [&r](size_t i) {
     return r.InHierarchy(kFiles[i].hierarchy) && !r.files_[i].skip;
@@ -886,7 +885,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
   const int64_t every = options_.idle_full_read_every;
   bool idle = false;
   if (every > 1 && !force_full_next_ &&
-      (static_cast<uint64_t>(reads_) + inode_) % static_cast<uint64_t>(every) != 0) {
+      (static_cast<uint64_t>(reads_) + inode()) % static_cast<uint64_t>(every) != 0) {
     idle = SentinelsUnchanged();
   }
   last_read_stats_.full = !idle;
@@ -894,7 +893,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
   // from the same texts again (the sentinels are byte-identical, nothing else is due), so leave
   // them. Parsing ~90 kept lines per idle container per tick was 9% of the sampling thread at
   // 1,000 containers.
-  if (idle && last_read_id_ != 0 && out->read_id == last_read_id_ && out->inode == inode_ &&
+  if (idle && last_read_id_ != 0 && out->read_id == last_read_id_ && out->inode == inode() &&
       !FilesDueOnIdleRead()) {
     out->taken_at_ns = taken_at_ns;
     out->read_latency_ns = clock_->MonotonicNs() - start_ns;
@@ -906,7 +905,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
   MemoryStat stat_buffer = std::move(out->memory_stat);
   *out = CgroupSnapshot();
   out->taken_at_ns = taken_at_ns;
-  out->inode = inode_;
+  out->inode = inode();
   last_read_id_ = 0;
 
   // v1 memory.stat before renaming: only needed for the moment between parse and rename, so one
@@ -941,7 +940,7 @@ Status CgroupReader::Read(CgroupSnapshot* out) {
         // (every container at start-up) do not all re-read their slow files in the same tick.
         const int64_t slow_every = options_.slow_file_every;
         state.next_read =
-            reads_ + (reads_ == 1 ? 1 + static_cast<int64_t>(inode_ % slow_every) : slow_every);
+            reads_ + (reads_ == 1 ? 1 + static_cast<int64_t>(inode() % slow_every) : slow_every);
       }
       if (slow || every > 1) {
         KeepText(&state.cached, ReadScratch());

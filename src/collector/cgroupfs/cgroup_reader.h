@@ -224,7 +224,7 @@ class CgroupReader {
   /// empty. kNotFound if the cgroup is gone.
   Result<std::vector<int32_t>> ReadPids();
 
-  uint64_t inode() const { return inode_; }
+  uint64_t inode() const { return dir_inodes_[static_cast<size_t>(primary_)]; }
   const std::string& relative_path() const { return relative_path_; }
   /// Full path of the primary hierarchy's directory (for messages).
   std::string primary_dir() const { return DirOf(primary_); }
@@ -324,7 +324,7 @@ class CgroupReader {
   std::array<std::string_view, kNumHierarchies> roots_{};
   std::array<int, kNumHierarchies> dir_fds_{};  ///< -1 when not open; co-mounts share one fd
   /// Inode of each hierarchy's directory when it was first opened (0: not yet), checked whenever
-  /// it is re-opened.
+  /// it is re-opened; the primary hierarchy's is the reader's inode().
   std::array<uint64_t, kNumHierarchies> dir_inodes_{};
   /// Adds what it counts to a process-wide total while it lives (directory fds for
   /// KeptFileFdsCap, live readers for the sentinels' fd reserve); moves with the reader.
@@ -348,7 +348,6 @@ class CgroupReader {
   ProcessWideCount starved_sentinels_;  ///< this reader's sentinel files with FileState::starved
   ProcessWideCount starved_per_tick_;   ///< ... and its other per-tick files
   Hierarchy primary_ = Hierarchy::kUnified;
-  uint64_t inode_ = 0;
   int64_t reads_ = 0;
   std::vector<FileState> files_;
   bool force_full_next_ = true;  ///< the first read is always full

@@ -497,6 +497,14 @@ void WriteV2ContainerFiles(const TempTree& tree, const std::string& c) {
   tree.Write(c + "/pids.max", "max\n");
 }
 
+// In a death test's child, before KeptFileFdsCap first reads the limit.
+void LowerSoftFdLimitTo(rlim_t limit) {
+  rlimit rl{};
+  ::getrlimit(RLIMIT_NOFILE, &rl);
+  rl.rlim_cur = std::min(limit, rl.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 // When fds run short, every reader keeps its two sentinel files (read every tick) open and the
 // other per-tick files (read only on full reads) and the slow files (limits) give way. Runs in a
 // child process (a death test re-executes the binary) so it can lower RLIMIT_NOFILE before
@@ -507,10 +515,7 @@ TEST(CgroupReaderFdBudgetTest, SentinelsKeepTheirFdsWhenTheCapRunsShort) {
       {
         // 1,000 fds: the cap is 1,000 - 256 (reserve) - 80 (one dir each) = 664, and 80 readers
         // want ~10 per-tick files each, so filling in open order would starve the last ~14.
-        rlimit rl{};
-        ::getrlimit(RLIMIT_NOFILE, &rl);
-        rl.rlim_cur = std::min<rlim_t>(1000, rl.rlim_max);
-        ::setrlimit(RLIMIT_NOFILE, &rl);
+        LowerSoftFdLimitTo(1000);
         testing::TempTree tree;
         constexpr int kReaders = 80;
         std::vector<CgroupReader> readers;
@@ -549,10 +554,7 @@ TEST(CgroupReaderFdBudgetTest, EveryFileKeepsItsFdWhenTheyFitAndLimitFilesGiveWa
       {
         // 1,000 fds: cap = 1,000 - 256 (reserve) - one dir per reader. Each reader wants 12
         // files: 2 sentinels, 8 other per-tick files, 2 limits.
-        rlimit rl{};
-        ::getrlimit(RLIMIT_NOFILE, &rl);
-        rl.rlim_cur = std::min<rlim_t>(1000, rl.rlim_max);
-        ::setrlimit(RLIMIT_NOFILE, &rl);
+        LowerSoftFdLimitTo(1000);
         testing::TempTree tree;
         std::vector<CgroupReader> readers;
         // Adds readers until there are `total`, then reads them all `rounds` times.
