@@ -781,6 +781,7 @@ void CgroupReader::ReleaseUnneededDirs(const std::bitset<64>& read_ok) {
   for (size_t i = 0; i < kNumFiles; ++i) {
     const FileSpec& spec = kFiles[i];
     const FileState& state = files_[i];
+    // A missing file due for its re-probe on the next read still needs the directory then.
     if (state.fd.valid() || state.skip || state.absent_until_read > reads_ + 1) continue;
     if (spec.fallback_for >= 0 && read_ok[static_cast<size_t>(spec.fallback_for)]) continue;
     needed[static_cast<size_t>(spec.hierarchy)] = dir_fd(spec.hierarchy);
